@@ -1,0 +1,80 @@
+/**
+ * The store ports shared by the mint service and the verifier middleware.
+ * One interface, several adapters (embedded in this package, Redis in @chit/redis),
+ * all run through the one contract suite in `@chit/store/contract`.
+ */
+import type { AuditEvent, AuditQuery, AuditPage } from './audit-schema.js';
+
+/** What a revocation entry covers. */
+export type RevocationKind = 'token' | 'session' | 'principal' | 'fingerprint';
+
+/**
+ * One revocation. Entries expire (`expiresAt`) once no token they cover can still be
+ * valid, so the set does not grow without bound.
+ */
+export interface RevocationEntry {
+  readonly kind: RevocationKind;
+  /** token id (kind token), session id, principal id, or chain fingerprint. */
+  readonly value: string;
+  /** kind principal only: tokens issued strictly before this Unix second are revoked. */
+  readonly issuedBefore?: number;
+  /** Unix seconds when the entry was recorded. */
+  readonly revokedAt: number;
+  /** Unix seconds after which the entry can be dropped. */
+  readonly expiresAt: number;
+}
+
+/** Health of the revocation feed, reported to the mirror. */
+export type FeedStatus = 'up' | 'down';
+
+/** Handle for a feed subscription. */
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** Result of consuming one use of every budget of a request. */
+export interface BudgetResult {
+  readonly allowed: boolean;
+  /** The budget key that was exhausted (when not allowed). */
+  readonly exhausted?: string;
+}
+
+/**
+ * The store. Every method that acknowledges a write resolves only once the write is
+ * durable (fsync in the embedded store; Redis acknowledges per its persistence config).
+ * A store that cannot answer rejects with `StoreUnavailableError`,
+ * `RevocationUnavailableError` or `BudgetUnavailableError` (from @chit/token): callers fail closed.
+ */
+export interface ChitStore {
+  /** Records a revocation durably, then publishes it on the feed. */
+  revoke(entry: RevocationEntry): Promise<void>;
+  /** Every unexpired revocation (for loading a mirror at start or on resync). */
+  listRevocations(nowSeconds: number): Promise<RevocationEntry[]>;
+  /**
+   * Subscribes to new revocations. `onStatus('down')` when the feed is lost (the mirror
+   * then starts its staleness clock), `onStatus('up')` once re-established (the mirror
+   * must then resync with `listRevocations`, since a feed may lose messages).
+   */
+  subscribeRevocations(
+    onEntry: (entry: RevocationEntry) => void,
+    onStatus: (status: FeedStatus) => void,
+  ): Promise<Subscription>;
+  /**
+   * Atomically: if every budget has a use left, consume one use of each and allow;
+   * otherwise consume nothing and deny. Counters expire at `expiresAt` (Unix seconds).
+   * `family` is the token id: all budgets of one token share it (one Redis Cluster slot).
+   */
+  consumeBudgets(
+    family: string,
+    budgets: readonly { readonly key: string; readonly limit: number }[],
+    expiresAt: number,
+  ): Promise<BudgetResult>;
+  /** Appends an audit event (durable once resolved). */
+  appendAudit(event: AuditEvent): Promise<void>;
+  /** Queries audit events, oldest first, paginated by an opaque cursor. */
+  queryAudit(query: AuditQuery): Promise<AuditPage>;
+  /** Resolves when the store can serve requests; rejects otherwise. */
+  ping(): Promise<void>;
+  /** Closes only what this store created. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,190 @@
+/**
+ * Every failure Chit reports is a {@link ChitError} with a stable `code`.
+ * Codes are public API: they are never renamed, only added.
+ *
+ * Programmer misuse (a wrong argument type, an out-of-range option) is not a
+ * ChitError: it throws `TypeError` or `RangeError` naming the argument.
+ *
+ * @example
+ * ```ts
+ * try { verify(token, opts) } catch (e) {
+ *   if (e instanceof ChitError) reply.code(httpStatusFor(e.code)).send({ error: e.toJSON() })
+ * }
+ * ```
+ */
+export class ChitError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_SIGNATURE_INVALID`. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** The public wire form `{ code, message }`: never contains token material. */
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/**
+ * All stable error codes with their HTTP status: the one exhaustive table.
+ * 401: the credential itself is unusable. 403: the credential is genuine but does not
+ * grant this request. 503: the verifier cannot currently trust its own state (fail closed).
+ */
+export const HTTP_STATUS = {
+  // token as presented
+  ERR_TOKEN_MISSING: 401,
+  ERR_TOKEN_MALFORMED: 401,
+  ERR_TOKEN_TOO_LARGE: 401,
+  ERR_SIGNATURE_INVALID: 401,
+  ERR_KEY_UNKNOWN: 401,
+  ERR_TOKEN_EXPIRED: 401,
+  ERR_TOKEN_NOT_YET_VALID: 401,
+  ERR_TOKEN_REVOKED: 401,
+  ERR_DISCHARGE_INVALID: 401,
+  // genuine token, not enough authority for this request
+  ERR_CAVEAT_UNKNOWN: 403,
+  ERR_CAVEAT_MALFORMED: 403,
+  ERR_CAVEAT_UNSATISFIED: 403,
+  ERR_DISCHARGE_MISSING: 403,
+  ERR_BUDGET_EXHAUSTED: 403,
+  // holder-side misuse of attenuation (narrow, delegate)
+  ERR_NOT_NARROWER: 400,
+  // state the verifier cannot trust right now
+  ERR_REVOCATION_UNAVAILABLE: 503,
+  ERR_BUDGET_UNAVAILABLE: 503,
+  ERR_STORE_UNAVAILABLE: 503,
+  // service edges (mint API, approval service)
+  ERR_BAD_REQUEST: 400,
+  ERR_UNAUTHORIZED: 401,
+  ERR_FORBIDDEN: 403,
+  ERR_NOT_FOUND: 404,
+  ERR_CONFLICT: 409,
+  ERR_PAYLOAD_TOO_LARGE: 413,
+  ERR_RATE_LIMITED: 429,
+  ERR_INTERNAL: 500,
+} as const satisfies Record<string, number>;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof HTTP_STATUS;
+
+/**
+ * The HTTP status for an error code.
+ * @example httpStatusFor('ERR_CAVEAT_UNSATISFIED') // 403
+ */
+export function httpStatusFor(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}
+
+/** Is `value` one of the stable codes? (For codes that arrive over the wire.) */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(HTTP_STATUS, value);
+}
+
+/** The token could not be parsed (bad encoding, bad field order, bad lengths...). */
+export class TokenMalformedError extends ChitError {
+  constructor(message = 'token is malformed') {
+    super('ERR_TOKEN_MALFORMED', message);
+  }
+}
+/** The token exceeds a configured limit (bytes, caveats, condition length, discharges). */
+export class TokenTooLargeError extends ChitError {
+  constructor(message = 'token exceeds a size limit') {
+    super('ERR_TOKEN_TOO_LARGE', message);
+  }
+}
+/**
+ * The HMAC chain did not verify (primary or discharge). Deliberately says nothing
+ * about where or why: an attacker learns one bit.
+ */
+export class SignatureInvalidError extends ChitError {
+  constructor() {
+    super('ERR_SIGNATURE_INVALID', 'signature is invalid');
+  }
+}
+/** The token's key id is not known (or retired). */
+export class KeyUnknownError extends ChitError {
+  constructor() {
+    super('ERR_KEY_UNKNOWN', 'key id is unknown');
+  }
+}
+/** An `expires` caveat is in the past (beyond the leeway). */
+export class TokenExpiredError extends ChitError {
+  constructor(message = 'token has expired') {
+    super('ERR_TOKEN_EXPIRED', message);
+  }
+}
+/** A `not-before` caveat is in the future (beyond the leeway). */
+export class TokenNotYetValidError extends ChitError {
+  constructor(message = 'token is not yet valid') {
+    super('ERR_TOKEN_NOT_YET_VALID', message);
+  }
+}
+/** The token (or an ancestor, its session or principal) has been revoked. */
+export class TokenRevokedError extends ChitError {
+  constructor(message = 'token has been revoked') {
+    super('ERR_TOKEN_REVOKED', message);
+  }
+}
+/** A condition's type is not in the registry: deny. */
+export class CaveatUnknownError extends ChitError {
+  constructor(message = 'caveat is not understood') {
+    super('ERR_CAVEAT_UNKNOWN', message);
+  }
+}
+/** A known condition type whose text is not in its one canonical spelling. */
+export class CaveatMalformedError extends ChitError {
+  constructor(message = 'caveat is malformed') {
+    super('ERR_CAVEAT_MALFORMED', message);
+  }
+}
+/** A genuine caveat that the request context does not satisfy. */
+export class CaveatUnsatisfiedError extends ChitError {
+  constructor(message = 'caveat is not satisfied') {
+    super('ERR_CAVEAT_UNSATISFIED', message);
+  }
+}
+/** A third-party caveat has no matching discharge. */
+export class DischargeMissingError extends ChitError {
+  constructor(message = 'a third-party caveat has no discharge') {
+    super('ERR_DISCHARGE_MISSING', message);
+  }
+}
+/** Discharges are structurally wrong: unused, duplicated, cyclic, too many. */
+export class DischargeInvalidError extends ChitError {
+  constructor(message = 'discharges are invalid') {
+    super('ERR_DISCHARGE_INVALID', message);
+  }
+}
+/** A `uses <= N` budget has been spent. */
+export class BudgetExhaustedError extends ChitError {
+  constructor(message = 'usage budget is exhausted') {
+    super('ERR_BUDGET_EXHAUSTED', message);
+  }
+}
+/** An attenuation that would not narrow the token (rejected, never silently appended). */
+export class NotNarrowerError extends ChitError {
+  constructor(message = 'attenuation would not narrow the token') {
+    super('ERR_NOT_NARROWER', message);
+  }
+}
+/** The revocation state cannot be trusted right now: fail closed. */
+export class RevocationUnavailableError extends ChitError {
+  constructor(message = 'revocation state is unavailable') {
+    super('ERR_REVOCATION_UNAVAILABLE', message);
+  }
+}
+/** The budget store cannot be reached: fail closed. */
+export class BudgetUnavailableError extends ChitError {
+  constructor(message = 'budget store is unavailable') {
+    super('ERR_BUDGET_UNAVAILABLE', message);
+  }
+}
+/** The store cannot be reached for a write that must be durable. */
+export class StoreUnavailableError extends ChitError {
+  constructor(message = 'store is unavailable') {
+    super('ERR_STORE_UNAVAILABLE', message);
+  }
+}
