@@ -221,11 +221,11 @@ export type HeaderSource =
   | Readonly<Record<string, HeaderValue>>;
 
 function collectRaw(raw: readonly string[], name: string): string[] | undefined {
-  let found: string[] | undefined;
+  const found: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === name) (found ??= []).push(raw[i + 1]!);
+    if (raw[i]!.toLowerCase() === name) found.push(raw[i + 1]!);
   }
-  return found;
+  return found.length === 0 ? undefined : found;
 }
 
 function lookup(source: HeaderSource, name: string): HeaderValue {
