@@ -1,0 +1,186 @@
+/**
+ * Lexical rules shared by the caveat parser, formatter and builders: character classes,
+ * value and number grammar, key registry. Internal to the caveats module.
+ */
+import { CaveatMalformedError } from '../errors.js';
+
+/** Longest value (or resource pattern) in code units. */
+export const MAX_VALUE_LENGTH = 256;
+/** Fewest elements of a list: one element is spelled `key = value`. */
+export const MIN_LIST_LENGTH = 2;
+/** Most elements of a list. */
+export const MAX_LIST_LENGTH = 64;
+/** Largest `uses <= N` budget: 2^31 - 1. */
+export const MAX_USES = 2_147_483_647;
+/** Longest attribute name. */
+export const MAX_ATTRIBUTE_NAME_LENGTH = 64;
+
+export const SP = 0x20;
+export const COMMA = 0x2c;
+export const SLASH = 0x2f;
+export const STAR = 0x2a;
+export const LBRACKET = 0x5b;
+export const RBRACKET = 0x5d;
+
+const VALUE_CHAR = 1;
+const DIGIT = 2;
+const ATTR_CHAR = 4;
+const OP_SYMBOL = 8;
+const OP_WORD = 16;
+
+// One lookup table instead of regexes: the parser runs on every uncached verify.
+const CLASS = new Uint8Array(128);
+function mark(chars: string, bits: number): void {
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars.charCodeAt(i);
+    CLASS[c] = (CLASS[c] ?? 0) | bits;
+  }
+}
+const DIGITS = '0123456789';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+mark(DIGITS, VALUE_CHAR | DIGIT | ATTR_CHAR);
+mark(LOWER.toUpperCase(), VALUE_CHAR);
+mark(LOWER, VALUE_CHAR | ATTR_CHAR | OP_WORD);
+mark('._~:@+-', VALUE_CHAR);
+mark('_', ATTR_CHAR);
+mark('-', OP_WORD); // future word operators such as `not-in`
+mark('<>=!~', OP_SYMBOL);
+
+/** Is `c` (a UTF-16 code unit) one of `[A-Za-z0-9._~:@+-]`? */
+export function isValueChar(c: number): boolean {
+  return c < 128 && (CLASS[c]! & VALUE_CHAR) !== 0;
+}
+
+/** Is `c` an ASCII digit? */
+export function isDigit(c: number): boolean {
+  return c < 128 && (CLASS[c]! & DIGIT) !== 0;
+}
+
+/** Is `s` a plain value: 1-256 chars of `[A-Za-z0-9._~:@+-]`? */
+export function isPlainValue(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > MAX_VALUE_LENGTH) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (CLASS[c]! & VALUE_CHAR) === 0) return false;
+  }
+  return true;
+}
+
+/** Is `s` shaped like an attribute name: `[a-z][a-z0-9_]{0,63}`? (Reserved words not checked.) */
+export function isAttributeNameShape(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > MAX_ATTRIBUTE_NAME_LENGTH) return false;
+  const first = s.charCodeAt(0);
+  if (first < 0x61 || first > 0x7a) return false;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (CLASS[c]! & ATTR_CHAR) === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Is `s` shaped like an operator (a run of `<>=!~`, or a lowercase word with `-`)? A
+ * well-shaped operator that a type does not take is "not understood" (unknown); anything
+ * else in operator position is a misspelling (malformed).
+ */
+export function isOperatorShape(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  const first = s.charCodeAt(0);
+  const cls = first < 128 ? CLASS[first]! : 0;
+  const want = (cls & OP_SYMBOL) !== 0 ? OP_SYMBOL : OP_WORD;
+  if ((cls & want) === 0 || first === 0x2d) return false;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (CLASS[c]! & want) === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Parses a canonical non-negative decimal safe integer (`0`, or a non-zero digit followed
+ * by digits); returns -1 when `s` is not one.
+ */
+export function parseCanonicalInteger(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 16) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    if (i === 0 && c === 0x30 && n > 1) return -1;
+    value = value * 10 + (c - 0x30);
+  }
+  return value <= Number.MAX_SAFE_INTEGER ? value : -1;
+}
+
+/** The condition types, by key. `attribute` has no key of its own. */
+export type ConditionType =
+  | 'tenant'
+  | 'resource'
+  | 'action'
+  | 'audience'
+  | 'expires'
+  | 'not-before'
+  | 'uses'
+  | 'principal'
+  | 'role'
+  | 'session'
+  | 'trace'
+  | 'via'
+  | 'attribute';
+
+/** The operators of the language. */
+export type Operator = '=' | 'in' | '<=';
+
+/** Each keyed type and the operators it takes. */
+export const KEYED_TYPES: ReadonlyMap<string, readonly Operator[]> = new Map<
+  string,
+  readonly Operator[]
+>([
+  ['tenant', ['=', 'in']],
+  ['resource', ['=', 'in']],
+  ['action', ['=', 'in']],
+  ['audience', ['=', 'in']],
+  ['expires', ['=']],
+  ['not-before', ['=']],
+  ['uses', ['<=']],
+  ['principal', ['=']],
+  ['role', ['=']],
+  ['session', ['=']],
+  ['trace', ['=']],
+  ['via', ['=']],
+]);
+
+/** Operators an attribute caveat takes. */
+export const ATTRIBUTE_OPERATORS: readonly Operator[] = ['=', 'in'];
+
+/**
+ * Names that can never be attribute names: the type keys (also those spelled without a
+ * hyphen) and words kept for future condition types.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  ...KEYED_TYPES.keys(),
+  'not_before',
+  'notbefore',
+  'attribute',
+  'time',
+  'ip',
+  'method',
+  'scope',
+  'kid',
+  'id',
+  'version',
+]);
+
+/** Is `s` a usable attribute name (shape and not reserved)? */
+export function isAttributeName(s: string): boolean {
+  return isAttributeNameShape(s) && !RESERVED_NAMES.has(s);
+}
+
+/** A malformed-caveat error whose message names only the (known) type, never the text. */
+export function malformed(type: string, why: string): CaveatMalformedError {
+  return new CaveatMalformedError(`${type} caveat is malformed: ${why}`);
+}

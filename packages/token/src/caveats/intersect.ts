@@ -1,0 +1,128 @@
+/**
+ * Intersection of parsed conditions: the one place that decides how several caveats
+ * combine. Shared by verification (resolveCapability) and the unverified summary.
+ */
+import type { Condition } from './condition.js';
+import { parseCondition } from './parse.js';
+
+/** Everything a list of conditions resolves to (internal, mutable while built). */
+export interface Resolution {
+  tenants: string[] | null;
+  resources: (readonly string[])[];
+  actions: string[] | null;
+  audiences: string[] | null;
+  attributes: Map<string, string[]>;
+  expiresAt: number | null;
+  notBefore: number | null;
+  /** Each `uses` limit with the index of its condition. */
+  budgets: { index: number; limit: number }[];
+  via: string[];
+  principal: string | undefined;
+  role: string | undefined;
+  session: string | undefined;
+  traceId: string | undefined;
+  /** Two claims of one kind disagree (or a session claim disagrees with the identifier). */
+  claimsConflict: boolean;
+}
+
+/** Intersection of two sorted unique lists (`null` = unrestricted), sorted. */
+function intersect(current: string[] | null, next: readonly string[]): string[] {
+  if (current === null) return next.slice();
+  return current.filter((v) => next.includes(v));
+}
+
+/**
+ * Parses every condition (throwing CaveatUnknown/CaveatMalformed on the first bad one) and
+ * intersects them. `session` is the identifier's session, if any.
+ */
+export function resolveConditions(
+  conditions: readonly string[],
+  session: string | undefined,
+): Resolution {
+  const r: Resolution = {
+    tenants: null,
+    resources: [],
+    actions: null,
+    audiences: null,
+    attributes: new Map(),
+    expiresAt: null,
+    notBefore: null,
+    budgets: [],
+    via: [],
+    principal: undefined,
+    role: undefined,
+    session,
+    traceId: undefined,
+    claimsConflict: false,
+  };
+  for (let i = 0; i < conditions.length; i++) {
+    apply(r, parseCondition(conditions[i]!), i);
+  }
+  return r;
+}
+
+function claim(r: Resolution, current: string | undefined, value: string): string {
+  if (current !== undefined && current !== value) r.claimsConflict = true;
+  return current ?? value;
+}
+
+function apply(r: Resolution, c: Condition, index: number): void {
+  switch (c.type) {
+    case 'tenant':
+      r.tenants = intersect(r.tenants, c.values);
+      return;
+    case 'action':
+      r.actions = intersect(r.actions, c.values);
+      return;
+    case 'audience':
+      r.audiences = intersect(r.audiences, c.values);
+      return;
+    case 'resource':
+      r.resources.push(c.patterns);
+      return;
+    case 'attribute':
+      r.attributes.set(c.name, intersect(r.attributes.get(c.name) ?? null, c.values));
+      return;
+    case 'expires':
+      if (r.expiresAt === null || c.at < r.expiresAt) r.expiresAt = c.at;
+      return;
+    case 'not-before':
+      if (r.notBefore === null || c.at > r.notBefore) r.notBefore = c.at;
+      return;
+    case 'uses':
+      r.budgets.push({ index, limit: c.limit });
+      return;
+    case 'via':
+      r.via.push(c.service);
+      return;
+    case 'principal':
+      r.principal = claim(r, r.principal, c.value);
+      return;
+    case 'role':
+      r.role = claim(r, r.role, c.value);
+      return;
+    case 'session':
+      r.session = claim(r, r.session, c.value);
+      return;
+    case 'trace':
+      r.traceId = claim(r, r.traceId, c.value);
+      return;
+  }
+}
+
+/** Can nothing satisfy this resolution (conflicting claims or an empty set)? */
+export function isUnsatisfiable(r: Resolution): boolean {
+  if (r.claimsConflict) return true;
+  if (r.tenants?.length === 0 || r.actions?.length === 0 || r.audiences?.length === 0) return true;
+  for (const values of r.attributes.values()) if (values.length === 0) return true;
+  return false;
+}
+
+/** A frozen null-prototype record of attribute constraints (no inherited names). */
+export function attributeRecord(
+  attributes: ReadonlyMap<string, readonly string[]>,
+): Readonly<Record<string, readonly string[]>> {
+  const out: Record<string, readonly string[]> = Object.create(null);
+  for (const [name, values] of attributes) out[name] = Object.freeze(values.slice());
+  return Object.freeze(out);
+}

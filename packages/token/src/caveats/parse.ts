@@ -1,0 +1,164 @@
+/**
+ * The condition parser: hand-written scanning, one canonical spelling per condition,
+ * reject (never normalise) anything else.
+ */
+import { CaveatUnknownError } from '../errors.js';
+import type { Condition } from './condition.js';
+import {
+  ATTRIBUTE_OPERATORS,
+  COMMA,
+  isAttributeName,
+  isOperatorShape,
+  isPlainValue,
+  KEYED_TYPES,
+  LBRACKET,
+  MAX_LIST_LENGTH,
+  MAX_USES,
+  MIN_LIST_LENGTH,
+  malformed,
+  type Operator,
+  parseCanonicalInteger,
+  RBRACKET,
+  SP,
+} from './grammar.js';
+import { isResourcePattern } from './resource.js';
+
+const EQ = 0x3d;
+const LT = 0x3c;
+const GT = 0x3e;
+const BANG = 0x21;
+
+/**
+ * Parses one first-party condition in its canonical spelling.
+ *
+ * The key is the text before the first space or operator character. A key that is
+ * neither a type name nor a valid, unreserved attribute name, or an operator the type
+ * does not take, is not understood: `CaveatUnknownError`. Any other departure from the
+ * canonical spelling of a known type is `CaveatMalformedError`. Messages never echo the
+ * condition text.
+ *
+ * @throws {CaveatUnknownError} unknown key or operator form.
+ * @throws {CaveatMalformedError} a known type, not canonically spelled.
+ * @example
+ * ```ts
+ * parseCondition('action in [read,write]'); // { type: 'action', values: ['read', 'write'] }
+ * parseCondition('expires = 1767225600');   // { type: 'expires', at: 1767225600 }
+ * parseCondition('customer_id = 7');        // { type: 'attribute', name: 'customer_id', values: ['7'] }
+ * parseCondition('tenant  = 42');           // throws CaveatMalformedError
+ * parseCondition('colour = red ');          // throws CaveatMalformedError (an attribute)
+ * parseCondition('time < 5');               // throws CaveatUnknownError
+ * ```
+ */
+export function parseCondition(text: string): Condition {
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === SP || c === EQ || c === LT || c === GT || c === BANG) break;
+    i++;
+  }
+  const key = text.slice(0, i);
+  let operators = KEYED_TYPES.get(key);
+  let type = key;
+  if (operators === undefined) {
+    if (!isAttributeName(key)) throw new CaveatUnknownError('caveat type is not understood');
+    operators = ATTRIBUTE_OPERATORS;
+    type = 'attribute';
+  }
+  if (i >= n || text.charCodeAt(i) !== SP)
+    throw malformed(type, 'expected one space after the key');
+  const opStart = i + 1;
+  let opEnd = opStart;
+  while (opEnd < n && text.charCodeAt(opEnd) !== SP) opEnd++;
+  const op = text.slice(opStart, opEnd);
+  if (!isOperatorShape(op)) throw malformed(type, 'expected an operator between single spaces');
+  if (!operators.includes(op as Operator)) {
+    throw new CaveatUnknownError(`${type} caveat uses an operator it does not take`);
+  }
+  if (opEnd + 1 >= n) throw malformed(type, 'expected one space and a value after the operator');
+  const value = text.slice(opEnd + 1);
+  switch (type) {
+    case 'tenant':
+    case 'action':
+    case 'audience':
+      return {
+        type,
+        values: op === 'in' ? parseList(type, value, isPlainValue) : [scalar(type, value)],
+      };
+    case 'resource':
+      return {
+        type,
+        patterns: op === 'in' ? parseList(type, value, isResourcePattern) : [pattern(value)],
+      };
+    case 'expires':
+    case 'not-before':
+      return { type, at: integer(type, value, Number.MAX_SAFE_INTEGER) };
+    case 'uses':
+      return { type, limit: integer(type, value, MAX_USES) };
+    case 'principal':
+    case 'role':
+    case 'session':
+    case 'trace':
+      return { type, value: scalar(type, value) };
+    case 'via':
+      return { type, service: scalar(type, value) };
+    default:
+      return {
+        type: 'attribute',
+        name: key,
+        values: op === 'in' ? parseList(type, value, isPlainValue) : [scalar(type, value)],
+      };
+  }
+}
+
+function scalar(type: string, value: string): string {
+  if (!isPlainValue(value)) throw malformed(type, 'value must be 1-256 of [A-Za-z0-9._~:@+-]');
+  return value;
+}
+
+function pattern(value: string): string {
+  if (!isResourcePattern(value)) throw malformed('resource', 'not a valid resource pattern');
+  return value;
+}
+
+function integer(type: string, value: string, max: number): number {
+  const v = parseCanonicalInteger(value);
+  if (v < 0 || v > max) {
+    throw malformed(
+      type,
+      `value must be a decimal integer from 0 to ${max}, no sign or leading zero`,
+    );
+  }
+  return v;
+}
+
+/** `[v1,v2,...]`: 2-64 elements, strictly ascending by code unit, no spaces. */
+function parseList(type: string, text: string, valid: (s: string) => boolean): string[] {
+  const n = text.length;
+  if (n < 2 || text.charCodeAt(0) !== LBRACKET || text.charCodeAt(n - 1) !== RBRACKET) {
+    throw malformed(type, 'expected a list [v1,v2,...]');
+  }
+  const values: string[] = [];
+  const last = n - 1;
+  let p = 1;
+  for (;;) {
+    let q = p;
+    while (q < last && text.charCodeAt(q) !== COMMA) q++;
+    const element = text.slice(p, q);
+    if (!valid(element)) throw malformed(type, 'invalid list element');
+    const count = values.length;
+    if (count > 0 && !(values[count - 1]! < element)) {
+      throw malformed(type, 'list must be strictly ascending (sorted, no duplicates)');
+    }
+    if (count === MAX_LIST_LENGTH)
+      throw malformed(type, `list has more than ${MAX_LIST_LENGTH} elements`);
+    values.push(element);
+    if (q === last) break;
+    p = q + 1;
+  }
+  if (values.length < MIN_LIST_LENGTH) {
+    throw malformed(type, 'a one-element list is spelled `key = value`');
+  }
+  return values;
+}

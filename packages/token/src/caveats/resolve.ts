@@ -1,0 +1,99 @@
+/**
+ * Turns the verified conditions of a chain into a frozen VerifiedCapability, with its
+ * matchers compiled once for authorize.
+ */
+import type { Budget, ChitIdentifier, ThirdPartyCaveatInfo, VerifiedCapability } from '../types.js';
+import { compileCapability } from './authorize.js';
+import { attributeRecord, isUnsatisfiable, resolveConditions } from './intersect.js';
+
+/** Input of {@link resolveCapability}: the verified parts of a token and its discharges. */
+export interface ResolveInput {
+  readonly identifier: ChitIdentifier;
+  /** Every first-party condition, primary then discharges, chain order. */
+  readonly conditions: readonly string[];
+  /** Fingerprint of the chain position right after each condition (parallel to `conditions`). */
+  readonly conditionFingerprints: readonly string[];
+  /** Primary chain fingerprints (index 0 after the identifier). */
+  readonly fingerprints: readonly string[];
+  readonly thirdParty: readonly ThirdPartyCaveatInfo[];
+}
+
+function frozen<T>(values: readonly T[] | null): readonly T[] | null {
+  return values === null ? null : Object.freeze(values.slice());
+}
+
+function stringArray(arg: string, value: unknown): readonly string[] {
+  if (!Array.isArray(value)) throw new TypeError(`${arg} must be an array`);
+  for (const v of value) if (typeof v !== 'string') throw new TypeError(`${arg} must hold strings`);
+  return value;
+}
+
+/**
+ * Parses every condition and intersects them into the authority the token grants:
+ * tenants, actions, audiences and attribute values intersect; every resource condition
+ * must match; the earliest `expires` and latest `not-before` apply; each `uses <= N`
+ * becomes a budget keyed by the fingerprint after its condition; claims must agree (if
+ * they do not, the capability is returned but {@link authorize} denies every request).
+ * Call it only after every signature verified. The result is deeply frozen.
+ *
+ * @throws {CaveatUnknownError|CaveatMalformedError} a condition is not understood or not canonical.
+ * @throws {TypeError|RangeError} the input arrays are not parallel or hold non-strings.
+ * @example
+ * ```ts
+ * const cap = resolveCapability({
+ *   identifier, conditions: ['tenant = 42', 'uses <= 3'],
+ *   conditionFingerprints: [fp1, fp2], fingerprints: [fp0, fp1, fp2], thirdParty: [],
+ * });
+ * cap.tenants; // ['42']
+ * cap.budgets; // [{ key: fp2, limit: 3 }]
+ * ```
+ */
+export function resolveCapability(input: ResolveInput): VerifiedCapability {
+  if (input === null || typeof input !== 'object') throw new TypeError('input must be an object');
+  const { identifier } = input;
+  if (identifier === null || typeof identifier !== 'object') {
+    throw new TypeError('input.identifier must be an object');
+  }
+  const conditions = stringArray('input.conditions', input.conditions);
+  const conditionFingerprints = stringArray(
+    'input.conditionFingerprints',
+    input.conditionFingerprints,
+  );
+  if (conditionFingerprints.length !== conditions.length) {
+    throw new RangeError('input.conditionFingerprints must be parallel to input.conditions');
+  }
+  const fingerprints = stringArray('input.fingerprints', input.fingerprints);
+  if (!Array.isArray(input.thirdParty)) throw new TypeError('input.thirdParty must be an array');
+
+  const r = resolveConditions(conditions, identifier.session);
+  const budgets: Budget[] = r.budgets.map(({ index, limit }) =>
+    Object.freeze({ key: conditionFingerprints[index]!, limit }),
+  );
+  const cap: VerifiedCapability = Object.freeze({
+    tokenId: identifier.tokenId,
+    kid: identifier.kid,
+    issuedAt: identifier.issuedAt,
+    ...(r.session !== undefined && { session: r.session }),
+    ...(r.principal !== undefined && { principal: r.principal }),
+    ...(r.role !== undefined && { role: r.role }),
+    ...(r.traceId !== undefined && { traceId: r.traceId }),
+    tenants: frozen(r.tenants),
+    resources: Object.freeze(r.resources.map((entry) => Object.freeze(entry.slice()))),
+    actions: frozen(r.actions),
+    audiences: frozen(r.audiences),
+    attributes: attributeRecord(r.attributes),
+    expiresAt: r.expiresAt,
+    notBefore: r.notBefore,
+    budgets: Object.freeze(budgets),
+    via: Object.freeze(r.via),
+    caveats: Object.freeze(conditions.slice()),
+    thirdParty: Object.freeze(
+      input.thirdParty.map((t) =>
+        Object.freeze({ ...(t.location !== undefined && { location: t.location }), id: t.id }),
+      ),
+    ),
+    fingerprints: Object.freeze(fingerprints.slice()),
+  });
+  compileCapability(cap, isUnsatisfiable(r));
+  return cap;
+}

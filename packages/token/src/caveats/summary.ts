@@ -1,0 +1,42 @@
+/**
+ * The unverified summary of a condition list, for holders (SDK, CLI) that must judge
+ * whether an attenuation narrows before appending it.
+ */
+import type { ConditionSummary } from './condition.js';
+import { attributeRecord, isUnsatisfiable, resolveConditions } from './intersect.js';
+
+/**
+ * Resolves `conditions` with the same intersection rules as verification, without any
+ * signature check: UNVERIFIED, for display and for rejecting attenuations that would not
+ * narrow, never for authorisation.
+ *
+ * @throws {CaveatUnknownError|CaveatMalformedError} a condition is not understood or not canonical.
+ * @example
+ * ```ts
+ * const s = summarizeConditions(['tenant in [1,2]', 'expires = 2000', 'expires = 1000']);
+ * s.tenants;   // ['1', '2']
+ * s.expiresAt; // 1000
+ * ```
+ */
+export function summarizeConditions(conditions: readonly string[]): ConditionSummary {
+  if (!Array.isArray(conditions)) throw new TypeError('conditions must be an array');
+  const r = resolveConditions(conditions, undefined);
+  const limits = r.budgets.map((b) => b.limit);
+  return Object.freeze({
+    tenants: r.tenants && Object.freeze(r.tenants),
+    resources: Object.freeze(r.resources.map((e) => Object.freeze(e.slice()))),
+    actions: r.actions && Object.freeze(r.actions),
+    audiences: r.audiences && Object.freeze(r.audiences),
+    attributes: attributeRecord(r.attributes),
+    expiresAt: r.expiresAt,
+    notBefore: r.notBefore,
+    uses: limits.length === 0 ? null : Math.min(...limits),
+    budgets: Object.freeze(limits),
+    ...(r.principal !== undefined && { principal: r.principal }),
+    ...(r.role !== undefined && { role: r.role }),
+    ...(r.session !== undefined && { session: r.session }),
+    ...(r.traceId !== undefined && { traceId: r.traceId }),
+    via: Object.freeze(r.via),
+    unsatisfiable: isUnsatisfiable(r),
+  });
+}
