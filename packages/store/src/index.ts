@@ -1,1 +1,12 @@
-export {};
+export * from './audit-schema.js';
+export * from './embedded-store.js';
+export * from './mirror.js';
+export type * from './ports.js';
+export * from './sync-mirror.js';
+export {
+  MAX_BUDGETS_PER_REQUEST,
+  MAX_STORE_KEY_LENGTH,
+  revocationKey,
+  validateBudgets,
+  validateRevocation,
+} from './validate.js';

@@ -3,7 +3,7 @@
  * One interface, several adapters (embedded in this package, Redis in @chit/redis),
  * all run through the one contract suite in `@chit/store/contract`.
  */
-import type { AuditEvent, AuditQuery, AuditPage } from './audit-schema.js';
+import type { AuditEvent, AuditPage, AuditQuery } from './audit-schema.js';
 
 /** What a revocation entry covers. */
 export type RevocationKind = 'token' | 'session' | 'principal' | 'fingerprint';

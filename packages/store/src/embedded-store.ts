@@ -1,0 +1,208 @@
+/**
+ * The embedded store: everything in process memory, optionally persisted to a directory
+ * (revocations and audit events as append-only JSONL files, fsync'd before a write is
+ * acknowledged). Budgets live in memory only. Used by the mint service's default mode.
+ */
+import { join } from 'node:path';
+import { type Clock, StoreUnavailableError } from '@chit/token';
+import {
+  AUDIT_PAGE_DEFAULT,
+  AuditCursorInvalidError,
+  type AuditEvent,
+  type AuditPage,
+  matchesAuditQuery,
+} from './audit-schema.js';
+import { JsonlAppender, readJsonl, rewriteJsonl } from './jsonl-log.js';
+import type {
+  BudgetResult,
+  ChitStore,
+  FeedStatus,
+  RevocationEntry,
+  Subscription,
+} from './ports.js';
+import { revocationKey, validateBudgets, validateRevocation } from './validate.js';
+
+/** Options of {@link createEmbeddedStore}. */
+export interface EmbeddedStoreOptions {
+  /** Directory for `revocations.jsonl` and `audit.jsonl` (created if missing). Absent: memory only. */
+  readonly dir?: string;
+  /** Current time in Unix ms (budget expiry, compaction). */
+  readonly clock: Clock;
+}
+
+interface Counter {
+  used: number;
+  expiresAtMs: number;
+}
+
+type Listener = (entry: RevocationEntry) => void;
+
+/**
+ * Creates the embedded store. With `dir`, revocations and audit events survive a restart
+ * (and a SIGKILL: nothing acknowledged is lost; a torn last line is dropped on reload).
+ * One process owns a directory at a time.
+ *
+ * @example
+ * ```ts
+ * const store = await createEmbeddedStore({ dir: '.chit', clock: Date.now });
+ * await store.revoke({ kind: 'token', value: tokenId, revokedAt: now, expiresAt });
+ * ```
+ */
+export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<ChitStore> {
+  if (typeof opts?.clock !== 'function') throw new TypeError('clock must be a function');
+  const clock = opts.clock;
+  const revocations = new Map<string, RevocationEntry>();
+  const audit: AuditEvent[] = [];
+  let revLog: JsonlAppender | undefined;
+  let auditLog: JsonlAppender | undefined;
+
+  if (opts.dir !== undefined) {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(opts.dir, { recursive: true, mode: 0o700 });
+    const revPath = join(opts.dir, 'revocations.jsonl');
+    const auditPath = join(opts.dir, 'audit.jsonl');
+    const nowSeconds = clock() / 1000;
+    const stored = (await readJsonl(revPath)) as RevocationEntry[];
+    for (const e of stored) if (e.expiresAt > nowSeconds) merge(revocations, e);
+    // Compact at open when expired or merged lines dominate the file.
+    if (stored.length > 64 && revocations.size * 2 < stored.length) {
+      await rewriteJsonl(revPath, [...revocations.values()]);
+    }
+    for (const e of (await readJsonl(auditPath)) as AuditEvent[]) audit.push(e);
+    revLog = await JsonlAppender.open(revPath);
+    auditLog = await JsonlAppender.open(auditPath);
+  }
+
+  const budgets = new Map<string, Counter>();
+  const listeners = new Set<{ onEntry: Listener; onStatus: (s: FeedStatus) => void }>();
+  let consumeCalls = 0;
+  let closed = false;
+  const assertOpen = () => {
+    if (closed) throw new StoreUnavailableError('store is closed');
+  };
+
+  return {
+    async revoke(entry) {
+      assertOpen();
+      validateRevocation(entry);
+      const copy: RevocationEntry = { ...entry };
+      if (revLog) await revLog.append(copy);
+      merge(revocations, copy);
+      for (const l of listeners) {
+        try {
+          l.onEntry(copy);
+        } catch {
+          // A subscriber's failure must not fail the acknowledged write.
+        }
+      }
+    },
+
+    async listRevocations(nowSeconds) {
+      assertOpen();
+      const out: RevocationEntry[] = [];
+      for (const [k, e] of revocations) {
+        if (e.expiresAt > nowSeconds) out.push(e);
+        else revocations.delete(k);
+      }
+      return out;
+    },
+
+    async subscribeRevocations(onEntry, onStatus) {
+      assertOpen();
+      // In process the feed cannot be lost: onStatus is never called.
+      const l = { onEntry, onStatus };
+      listeners.add(l);
+      return {
+        async close() {
+          listeners.delete(l);
+        },
+      } satisfies Subscription;
+    },
+
+    async consumeBudgets(family, list, expiresAt): Promise<BudgetResult> {
+      assertOpen();
+      validateBudgets(family, list, expiresAt);
+      if (list.length === 0) return { allowed: true };
+      const now = clock();
+      const expiresAtMs = expiresAt * 1000;
+      if (expiresAtMs <= now) return { allowed: false, exhausted: list[0]!.key };
+      const counters: Counter[] = [];
+      for (const b of list) {
+        const k = `${family}\u0000${b.key}`;
+        let c = budgets.get(k);
+        if (c === undefined || c.expiresAtMs <= now) {
+          c = { used: 0, expiresAtMs };
+          budgets.set(k, c);
+        }
+        if (c.used >= b.limit) return { allowed: false, exhausted: b.key };
+        counters.push(c);
+      }
+      for (const c of counters) {
+        c.used++;
+        if (expiresAtMs > c.expiresAtMs) c.expiresAtMs = expiresAtMs;
+      }
+      if (++consumeCalls % 4096 === 0) pruneCounters(budgets, now);
+      return { allowed: true };
+    },
+
+    async appendAudit(event) {
+      assertOpen();
+      if (auditLog) await auditLog.append(event);
+      audit.push(event);
+    },
+
+    async queryAudit(query): Promise<AuditPage> {
+      assertOpen();
+      let start = 0;
+      if (query.cursor !== undefined) {
+        if (!/^\d{1,15}$/.test(query.cursor)) throw new AuditCursorInvalidError();
+        start = Number(query.cursor);
+        if (start > audit.length) throw new AuditCursorInvalidError();
+      }
+      const limit = query.limit ?? AUDIT_PAGE_DEFAULT;
+      const events: AuditEvent[] = [];
+      for (let i = start; i < audit.length; i++) {
+        const e = audit[i]!;
+        if (!matchesAuditQuery(e, query)) continue;
+        if (events.length === limit) return { events, next: String(i) };
+        events.push(e);
+      }
+      return { events, next: null };
+    },
+
+    async ping() {
+      assertOpen();
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      await revLog?.close();
+      await auditLog?.close();
+    },
+  };
+}
+
+function merge(map: Map<string, RevocationEntry>, e: RevocationEntry): void {
+  const k = revocationKey(e);
+  const prev = map.get(k);
+  if (prev === undefined) {
+    map.set(k, e);
+    return;
+  }
+  const issuedBefore =
+    e.kind === 'principal'
+      ? Math.max(prev.issuedBefore ?? prev.revokedAt, e.issuedBefore ?? e.revokedAt)
+      : undefined;
+  map.set(k, {
+    ...prev,
+    revokedAt: Math.max(prev.revokedAt, e.revokedAt),
+    expiresAt: Math.max(prev.expiresAt, e.expiresAt),
+    ...(issuedBefore !== undefined ? { issuedBefore } : {}),
+  });
+}
+
+function pruneCounters(budgets: Map<string, Counter>, now: number): void {
+  for (const [k, c] of budgets) if (c.expiresAtMs <= now) budgets.delete(k);
+}

@@ -1,0 +1,96 @@
+/**
+ * Guards for store inputs (programmer misuse throws TypeError/RangeError naming the
+ * argument). Shared by every store implementation so they reject the same inputs.
+ */
+import type { RevocationEntry, RevocationKind } from './ports.js';
+
+const KINDS: ReadonlySet<string> = new Set<RevocationKind>([
+  'token',
+  'session',
+  'principal',
+  'fingerprint',
+]);
+
+/** Longest revocation value / budget key / family accepted. */
+export const MAX_STORE_KEY_LENGTH = 512;
+/** Most budgets one request may consume at once. */
+export const MAX_BUDGETS_PER_REQUEST = 64;
+
+function assertText(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(`${name} must be a non-empty string`);
+  }
+  if (value.length > MAX_STORE_KEY_LENGTH) {
+    throw new RangeError(`${name} must be at most ${MAX_STORE_KEY_LENGTH} characters`);
+  }
+}
+
+function assertSeconds(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer (Unix seconds)`);
+  }
+}
+
+/**
+ * Throws unless `entry` is a well-formed revocation entry.
+ *
+ * @example
+ * ```ts
+ * validateRevocation({ kind: 'session', value: 's-1', revokedAt: 1, expiresAt: 2 });
+ * ```
+ */
+export function validateRevocation(entry: RevocationEntry): void {
+  if (entry === null || typeof entry !== 'object') throw new TypeError('entry must be an object');
+  if (!KINDS.has(entry.kind)) throw new TypeError('entry.kind must be a revocation kind');
+  assertText(entry.value, 'entry.value');
+  assertSeconds(entry.revokedAt, 'entry.revokedAt');
+  assertSeconds(entry.expiresAt, 'entry.expiresAt');
+  if (entry.issuedBefore !== undefined) {
+    if (entry.kind !== 'principal') {
+      throw new TypeError('entry.issuedBefore is only allowed on principal entries');
+    }
+    assertSeconds(entry.issuedBefore, 'entry.issuedBefore');
+  }
+}
+
+/**
+ * Throws unless the arguments of `consumeBudgets` are well formed.
+ *
+ * @example
+ * ```ts
+ * validateBudgets(tokenId, [{ key: fp, limit: 100 }], expiresAt);
+ * ```
+ */
+export function validateBudgets(
+  family: string,
+  budgets: readonly { readonly key: string; readonly limit: number }[],
+  expiresAt: number,
+): void {
+  assertText(family, 'family');
+  if (!Array.isArray(budgets)) throw new TypeError('budgets must be an array');
+  if (budgets.length > MAX_BUDGETS_PER_REQUEST) {
+    throw new RangeError(`budgets must hold at most ${MAX_BUDGETS_PER_REQUEST} entries`);
+  }
+  const seen = new Set<string>();
+  for (const b of budgets) {
+    assertText(b?.key, 'budgets[].key');
+    if (seen.has(b.key)) throw new TypeError('budgets[].key must be unique');
+    seen.add(b.key);
+    if (!Number.isSafeInteger(b.limit) || b.limit < 0) {
+      throw new RangeError('budgets[].limit must be a non-negative integer');
+    }
+  }
+  assertSeconds(expiresAt, 'expiresAt');
+}
+
+/**
+ * The identity of a revocation entry: one entry per kind and value (later writes merge).
+ *
+ * @example
+ * ```ts
+ * revocationKey({ kind: 'token', value: 'ab', revokedAt: 1, expiresAt: 2 }); // 'token:ab'
+ * ```
+ */
+export function revocationKey(entry: Pick<RevocationEntry, 'kind' | 'value'>): string {
+  return `${entry.kind}:${entry.value}`;
+}
