@@ -1,0 +1,70 @@
+/**
+ * Who is calling: the admin (`Authorization: Bearer <CHIT_ADMIN_TOKEN>`) or a scoped mint
+ * client (`Authorization: Basic base64(id:secret)`, configured in `CHIT_MINT_CLIENTS`).
+ * Secrets are compared as SHA-256 digests with `timingSafeEqual`, so neither their content
+ * nor their length leaks through timing.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MintClient } from './config.js';
+
+/** An authenticated caller. */
+export type Caller =
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'client'; readonly id: string; readonly client: MintClient };
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * SHA-256 hex of a client secret, the form stored in `CHIT_MINT_CLIENTS`.
+ * @example hashClientSecret('s3cret') // '…64 hex…'
+ */
+export function hashClientSecret(secret: string): string {
+  return sha256(secret).toString('hex');
+}
+
+/**
+ * Checks credentials from the `Authorization` header.
+ * @example
+ * ```ts
+ * const auth = new Authenticator(adminToken, config.mintClients);
+ * auth.authenticate(request.headers.authorization); // Caller | null
+ * ```
+ */
+export class Authenticator {
+  readonly #admin: Buffer;
+  readonly #clients: Map<string, { client: MintClient; digest: Buffer }>;
+
+  constructor(adminToken: string, clients: Readonly<Record<string, MintClient>>) {
+    this.#admin = sha256(adminToken);
+    this.#clients = new Map(
+      Object.entries(clients).map(([id, client]) => [
+        id,
+        { client, digest: Buffer.from(client.secretHash, 'hex') },
+      ]),
+    );
+  }
+
+  /** The caller, or `null` when the header is absent or does not authenticate. */
+  authenticate(header: string | undefined): Caller | null {
+    if (typeof header !== 'string') return null;
+    const space = header.indexOf(' ');
+    if (space < 0) return null;
+    const scheme = header.slice(0, space).toLowerCase();
+    const credential = header.slice(space + 1).trim();
+    if (scheme === 'bearer') {
+      return timingSafeEqual(sha256(credential), this.#admin) ? { kind: 'admin' } : null;
+    }
+    if (scheme === 'basic') {
+      const decoded = Buffer.from(credential, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 1) return null;
+      const id = decoded.slice(0, colon);
+      const presented = sha256(decoded.slice(colon + 1));
+      const entry = this.#clients.get(id);
+      // Compare against a dummy digest for unknown ids so both paths cost the same.
+      const ok = timingSafeEqual(presented, entry?.digest ?? this.#admin) && entry !== undefined;
+      return ok ? { kind: 'client', id, client: entry.client } : null;
+    }
+    return null;
+  }
+}

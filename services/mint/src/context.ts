@@ -1,0 +1,29 @@
+/**
+ * What every route of one mint app shares: configuration, store, keys, mirror, metrics,
+ * time and randomness (injected, so tests never sleep), and the audit writer.
+ */
+import type { AuditEventInput, ChitStore, RevocationMirror } from '@chit/store';
+import type { Clock } from '@chit/token';
+import type { MintConfig } from './config.js';
+import type { Guards } from './guard.js';
+import type { KeyRing } from './key-ring.js';
+import type { MintMetrics } from './metrics.js';
+
+/** Random bytes source (`crypto.randomBytes` fits). */
+export type RandomBytes = (n: number) => Uint8Array;
+
+/** The shared state of one mint app. */
+export interface MintContext {
+  readonly config: MintConfig;
+  readonly store: ChitStore;
+  readonly keys: KeyRing;
+  readonly mirror: RevocationMirror;
+  readonly metrics: MintMetrics;
+  readonly clock: Clock;
+  readonly random: RandomBytes;
+  readonly guards: Guards;
+  /** Builds a validated audit event, logs it, and appends it durably to the store. */
+  audit(input: AuditEventInput, requestId?: string): Promise<void>;
+  /** Current time in Unix seconds (whole). */
+  nowSeconds(): number;
+}
