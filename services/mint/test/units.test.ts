@@ -1,0 +1,129 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChitError } from '@chit/token';
+import { describe, expect, it } from 'vitest';
+import { Authenticator, hashClientSecret } from '../src/auth.js';
+import { dataDirPaths, loadOrCreateAdminToken, loadOrCreateKeyFile } from '../src/data-dir.js';
+import { KeyRing } from '../src/key-ring.js';
+import { traceIdFrom } from '../src/trace.js';
+
+const ADMIN = 'admin-token-'.padEnd(40, 'x');
+const client = { secretHash: hashClientSecret('s3cret'), tenants: ['42'], maxTtl: 600 };
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+describe('Authenticator', () => {
+  const auth = new Authenticator(ADMIN, { agents: client });
+  it('accepts the admin bearer token and a client basic credential', () => {
+    expect(auth.authenticate(`Bearer ${ADMIN}`)).toEqual({ kind: 'admin' });
+    expect(auth.authenticate(`bearer ${ADMIN}`)).toEqual({ kind: 'admin' });
+    expect(auth.authenticate(basic('agents', 's3cret'))).toEqual({
+      kind: 'client',
+      id: 'agents',
+      client,
+    });
+  });
+  it.each([
+    undefined,
+    '',
+    'Bearer',
+    `Bearer ${ADMIN}x`,
+    `Bearer ${ADMIN.slice(1)}`,
+    `Token ${ADMIN}`,
+    basic('agents', 'wrong'),
+    basic('nobody', 's3cret'),
+    'Basic !!!',
+    `Basic ${Buffer.from('no-colon').toString('base64')}`,
+    `Basic ${Buffer.from(':s3cret').toString('base64')}`,
+  ])('rejects %j', (header) => {
+    expect(auth.authenticate(header)).toBeNull();
+  });
+});
+
+describe('traceIdFrom', () => {
+  const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
+  it('takes the trace id of a valid traceparent', () => {
+    expect(traceIdFrom(`00-${trace}-00f067aa0ba902b7-01`)).toBe(trace);
+    expect(traceIdFrom(`01-${trace}-00f067aa0ba902b7-01-extra`)).toBe(trace);
+  });
+  it.each([
+    undefined,
+    ['a', 'b'],
+    '',
+    `00-${trace}-00f067aa0ba902b7`,
+    `00-${trace.toUpperCase()}-00f067aa0ba902b7-01`,
+    `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
+    `00-${trace}-${'0'.repeat(16)}-01`,
+    `ff-${trace}-00f067aa0ba902b7-01`,
+    `00-${trace}-00f067aa0ba902b7-01-extra`,
+  ])('ignores %j', (header) => {
+    expect(traceIdFrom(header as string | undefined)).toBeUndefined();
+  });
+});
+
+describe('KeyRing', () => {
+  const key = (b: number) => new Uint8Array(32).fill(b);
+  it('rotates: the new kid mints, the old keeps verifying until retired', async () => {
+    const written: unknown[] = [];
+    const ring = KeyRing.fromKeyFile(
+      { version: 1, active: 'k1', keys: [{ kid: 'k1', key: '01'.repeat(32), createdAt: 1 }] },
+      async (f) => {
+        written.push(f);
+      },
+    );
+    expect(ring.rotatable).toBe(true);
+    const { kid, previous } = await ring.rotate(key(2), 100);
+    expect([kid, previous]).toEqual(['k2', 'k1']);
+    expect(ring.activeKid).toBe('k2');
+    expect(ring.activeKey).toEqual(key(2));
+    expect(ring.resolve('k1')).toEqual(key(1));
+    expect(written).toHaveLength(1);
+    await expect(ring.retire('k2', 101)).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+    await expect(ring.retire('k9', 101)).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+    await ring.retire('k1', 101);
+    expect(ring.resolve('k1')).toBeUndefined();
+    await expect(ring.retire('k1', 102)).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+    // A retired kid is never reused.
+    expect((await ring.rotate(key(3), 103)).kid).toBe('k3');
+    expect(ring.list().map((k) => [k.kid, k.active, k.retiredAt])).toEqual([
+      ['k1', false, 101],
+      ['k2', false, undefined],
+      ['k3', true, undefined],
+    ]);
+    expect(JSON.stringify(ring.list())).not.toContain('0101');
+  });
+  it('does not rotate keys pinned by the environment', async () => {
+    const ring = KeyRing.fromRootKeys([{ kid: 'a', key: key(1) }], 'a');
+    expect(ring.rotatable).toBe(false);
+    await expect(ring.rotate(key(2), 1)).rejects.toBeInstanceOf(ChitError);
+    await expect(ring.retire('a', 1)).rejects.toMatchObject({ code: 'ERR_CONFLICT' });
+  });
+  it('rejects a short key', async () => {
+    const ring = KeyRing.fromKeyFile(
+      { version: 1, active: 'k1', keys: [{ kid: 'k1', key: '01'.repeat(32), createdAt: 1 }] },
+      async () => {},
+    );
+    await expect(ring.rotate(new Uint8Array(16), 1)).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('data dir', () => {
+  it('creates the key and admin token files once, mode 0600, and reloads them', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'chit-mint-')), 'data');
+    const paths = dataDirPaths(dir);
+    const first = await loadOrCreateKeyFile(paths, () => 5000);
+    expect(first.created).toBe(true);
+    expect(first.file.active).toBe('k1');
+    const again = await loadOrCreateKeyFile(paths, () => 9000);
+    expect(again).toEqual({ file: first.file, created: false });
+    const admin = await loadOrCreateAdminToken(paths);
+    expect(admin.created).toBe(true);
+    expect(admin.token.length).toBeGreaterThanOrEqual(43);
+    expect((await loadOrCreateAdminToken(paths)).token).toBe(admin.token);
+    for (const f of [paths.keysFile, paths.adminTokenFile]) {
+      expect((await stat(f)).mode & 0o777).toBe(0o600);
+    }
+    expect(await readFile(paths.adminTokenFile, 'utf8')).toBe(`${admin.token}\n`);
+  });
+});
