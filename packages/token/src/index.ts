@@ -1,2 +1,49 @@
+/**
+ * @chit/token: macaroon V2 capability tokens. Mint, attenuate, verify; pure, runs anywhere.
+ * See docs/protocol.md for the wire format and docs/caveats.md for the conditions.
+ */
+
+export {
+  addFirstPartyCaveat,
+  addThirdPartyCaveat,
+  bindDischarge,
+  type CreateMacaroonOptions,
+  createMacaroon,
+  encode,
+  encodeBinary,
+  fingerprint,
+  type ThirdPartyCaveatOptions,
+} from './build.js';
+export {
+  base64Decode,
+  base64UrlEncode,
+  constantTimeEqual,
+  fromHex,
+  toHex,
+  utf8Decode,
+  utf8Encode,
+} from './bytes.js';
+export { createVerifiedChainCache, type VerifiedChainCache } from './cache.js';
+export {
+  authorize,
+  caveat,
+  formatCondition,
+  parseCondition,
+  resolveCapability,
+  summarizeConditions,
+} from './caveats/index.js';
+export { attenuate, type MintOptions, mint } from './chit.js';
 export * from './errors.js';
+export { decodeIdentifier, encodeIdentifier, type IdentifierInput } from './identifier.js';
+export { DEFAULT_LIMITS } from './limits.js';
+export { MacaroonV2 } from './macaroon.js';
+export { decode, parseToken } from './parse.js';
 export type * from './types.js';
+export {
+  type TokenInput,
+  type VerifyChainOptions,
+  type VerifyOptions,
+  verify,
+  verifyChain,
+} from './verify.js';
+export { type VerifyMacaroonOptions, verifyMacaroon } from './verify-macaroon.js';

@@ -1,0 +1,101 @@
+/**
+ * The HMAC chain steps on 8-word signatures (internal). See docs/protocol.md:
+ *
+ *   sig0 = HMAC(K, identifier)                       K = HMAC("macaroons-key-generator", rootKey)
+ *   sig  = HMAC(sig, cid)                            first-party caveat
+ *   sig  = HMAC(sig, HMAC(sig, vid) || HMAC(sig, cid))  third-party caveat
+ *   bound = HMAC(0^32, HMAC(0^32, rootSig) || HMAC(0^32, dischargeSig))
+ *   fingerprint = hex(SHA-256("chit/fingerprint/v1\0" || sig)[0..16])
+ */
+import type { DerivedKey } from './keys.js';
+import { hmacFromState, hmacKeyState, hmacWords, sha256Words, wordsToBytes } from './sha256.js';
+
+/**
+ * `out = HMAC(K, identifier)` with the derived key's cached state.
+ * @example
+ * ```ts
+ * chainStart(deriveKey(rootKey), m.identifier, sig);
+ * ```
+ */
+export function chainStart(dk: DerivedKey, identifier: Uint8Array, out: Uint32Array): void {
+  hmacFromState(dk.state, 0, identifier, 0, identifier.length, out, 0);
+}
+
+/**
+ * `sig = HMAC(sig, cid)` in place.
+ * @example
+ * ```ts
+ * chainFirstParty(sig, caveat.id);
+ * ```
+ */
+export function chainFirstParty(sig: Uint32Array, cid: Uint8Array): void {
+  hmacWords(sig, 0, cid, 0, cid.length, sig, 0);
+}
+
+const PAIR_WORDS = new Uint32Array(16);
+const PAIR_BYTES = new Uint8Array(64);
+
+/**
+ * `sig = HMAC(sig, HMAC(sig, vid) || HMAC(sig, cid))` in place.
+ * @example
+ * ```ts
+ * chainThirdParty(sig, caveat.vid, caveat.id);
+ * ```
+ */
+export function chainThirdParty(sig: Uint32Array, vid: Uint8Array, cid: Uint8Array): void {
+  hmacWords(sig, 0, vid, 0, vid.length, PAIR_WORDS, 0);
+  hmacWords(sig, 0, cid, 0, cid.length, PAIR_WORDS, 8);
+  wordsToBytes(PAIR_WORDS, 0, PAIR_BYTES, 0);
+  wordsToBytes(PAIR_WORDS, 8, PAIR_BYTES, 32);
+  hmacWords(sig, 0, PAIR_BYTES, 0, 64, sig, 0);
+}
+
+const ZERO_KEY_STATE = new Uint32Array(16);
+hmacKeyState(new Uint32Array(8), 0, ZERO_KEY_STATE, 0);
+const BIND_BYTES = new Uint8Array(64);
+const BIND_WORDS = new Uint32Array(8);
+
+/**
+ * `out = HMAC(0^32, HMAC(0^32, rootSig) || HMAC(0^32, dischargeSig))`: binds a discharge
+ * signature to the primary's signature (libmacaroons `prepare_for_request`).
+ * @example
+ * ```ts
+ * bindWords(primarySigBytes, dischargeSigWords, bound);
+ * ```
+ */
+export function bindWords(rootSig: Uint8Array, dischargeSig: Uint32Array, out: Uint32Array): void {
+  hmacFromState(ZERO_KEY_STATE, 0, rootSig, 0, 32, BIND_WORDS, 0);
+  wordsToBytes(BIND_WORDS, 0, BIND_BYTES, 0);
+  wordsToBytes(dischargeSig, 0, BIND_BYTES, 32);
+  hmacFromState(ZERO_KEY_STATE, 0, BIND_BYTES, 32, 32, BIND_WORDS, 0);
+  wordsToBytes(BIND_WORDS, 0, BIND_BYTES, 32);
+  hmacFromState(ZERO_KEY_STATE, 0, BIND_BYTES, 0, 64, out, 0);
+}
+
+const FP_PREFIX = new TextEncoder().encode('chit/fingerprint/v1\0');
+const FP_BUF = new Uint8Array(FP_PREFIX.length + 32);
+FP_BUF.set(FP_PREFIX, 0);
+const FP_WORDS = new Uint32Array(8);
+const HEX: string[] = [];
+for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
+
+function wordHex(w: number): string {
+  return HEX[w >>> 24]! + HEX[(w >>> 16) & 255]! + HEX[(w >>> 8) & 255]! + HEX[w & 255]!;
+}
+
+/**
+ * The fingerprint of a chain signature: 128 bits of a domain-separated SHA-256, as 32
+ * lowercase hex characters. One-way: it names a chain position without revealing the
+ * signature (a bearer secret of the wider parent token).
+ * @example
+ * ```ts
+ * fingerprintWords(sig) // '3f0c...' (32 hex chars)
+ * ```
+ */
+export function fingerprintWords(sig: Uint32Array): string {
+  wordsToBytes(sig, 0, FP_BUF, FP_PREFIX.length);
+  sha256Words(FP_BUF, FP_WORDS, 0);
+  return (
+    wordHex(FP_WORDS[0]!) + wordHex(FP_WORDS[1]!) + wordHex(FP_WORDS[2]!) + wordHex(FP_WORDS[3]!)
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * The Chit identifier (layout version 1), see docs/protocol.md:
+ *
+ *   0xC1 | kidLen(1) kid | tokenId(16) | issuedAt uvarint | [sessionLen(1) session]
+ *
+ * 0xC1 can never start valid UTF-8, so a Chit identifier is never confused with the text
+ * identifiers of plain macaroons. Every field has one encoding (minimal varint, no trailing
+ * bytes), so equal claims give equal bytes.
+ */
+import { toHex, utf8Decode, utf8Encode } from './bytes.js';
+import type { ChitIdentifier } from './types.js';
+
+/** First byte of a version-1 Chit identifier. */
+export const IDENTIFIER_V1 = 0xc1;
+/** Largest accepted issue time (2^40 - 1 seconds: beyond year 36000). */
+const MAX_ISSUED_AT = 2 ** 40 - 1;
+const KID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Input of {@link encodeIdentifier}. */
+export interface IdentifierInput {
+  /** Key id, 1-64 chars of `[A-Za-z0-9._-]`. */
+  readonly kid: string;
+  /** 16 random bytes. */
+  readonly tokenId: Uint8Array;
+  /** Issue time, Unix seconds (integer, 0 to 2^40-1). */
+  readonly issuedAt: number;
+  /** Optional session id: 1-255 UTF-8 bytes, no control characters. */
+  readonly session?: string;
+}
+
+/**
+ * Is `session` acceptable in an identifier?
+ * @example
+ * ```ts
+ * isValidSession('s-1') // true
+ * ```
+ */
+export function isValidSession(session: string): boolean {
+  if (session.length === 0 || CONTROL_RE.test(session)) return false;
+  const n = utf8Encode(session).length;
+  return n >= 1 && n <= 255 && utf8Decode(utf8Encode(session)) === session;
+}
+
+/**
+ * Encodes a Chit identifier. Throws TypeError/RangeError naming the bad field.
+ * @example
+ * ```ts
+ * const id = encodeIdentifier({ kid: 'k1', tokenId: crypto.getRandomValues(new Uint8Array(16)), issuedAt: 1767225600 });
+ * ```
+ */
+export function encodeIdentifier(input: IdentifierInput, name = 'identifier'): Uint8Array {
+  if (typeof input !== 'object' || input === null) throw new TypeError(`${name} must be an object`);
+  const { kid, tokenId, issuedAt, session } = input;
+  if (typeof kid !== 'string') throw new TypeError(`${name}.kid must be a string`);
+  if (!KID_RE.test(kid))
+    throw new RangeError(`${name}.kid must be 1-64 characters of [A-Za-z0-9._-]`);
+  if (!(tokenId instanceof Uint8Array)) throw new TypeError(`${name}.tokenId must be a Uint8Array`);
+  if (tokenId.length !== 16) throw new RangeError(`${name}.tokenId must be 16 bytes`);
+  if (typeof issuedAt !== 'number') throw new TypeError(`${name}.issuedAt must be a number`);
+  if (!Number.isSafeInteger(issuedAt) || issuedAt < 0 || issuedAt > MAX_ISSUED_AT) {
+    throw new RangeError(`${name}.issuedAt must be an integer number of Unix seconds`);
+  }
+  let sessionBytes: Uint8Array | undefined;
+  if (session !== undefined) {
+    if (typeof session !== 'string') throw new TypeError(`${name}.session must be a string`);
+    if (!isValidSession(session)) {
+      throw new RangeError(`${name}.session must be 1-255 UTF-8 bytes without control characters`);
+    }
+    sessionBytes = utf8Encode(session);
+  }
+  const out = new Uint8Array(
+    2 + kid.length + 16 + 6 + (sessionBytes ? 1 + sessionBytes.length : 0),
+  );
+  let o = 0;
+  out[o++] = IDENTIFIER_V1;
+  out[o++] = kid.length;
+  for (let i = 0; i < kid.length; i++) out[o++] = kid.charCodeAt(i);
+  out.set(tokenId, o);
+  o += 16;
+  let t = issuedAt;
+  while (t >= 0x80) {
+    out[o++] = (t % 128) | 0x80;
+    t = Math.floor(t / 128);
+  }
+  out[o++] = t;
+  if (sessionBytes) {
+    out[o++] = sessionBytes.length;
+    out.set(sessionBytes, o);
+    o += sessionBytes.length;
+  }
+  return out.slice(0, o);
+}
+
+/**
+ * Decodes a Chit identifier; `null` when the bytes are not a (valid) Chit identifier,
+ * so plain macaroons can still be inspected.
+ * @example
+ * ```ts
+ * decodeIdentifier(m.identifier)?.kid // 'k1'
+ * decodeIdentifier(new TextEncoder().encode('keyid')) // null
+ * ```
+ */
+export function decodeIdentifier(bytes: Uint8Array): ChitIdentifier | null {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('identifier must be a Uint8Array');
+  const n = bytes.length;
+  if (n < 2 + 1 + 16 + 1 || bytes[0] !== IDENTIFIER_V1) return null;
+  const kidLen = bytes[1]!;
+  let o = 2 + kidLen;
+  if (kidLen === 0 || kidLen > 64 || o + 17 > n) return null;
+  let kid = '';
+  for (let i = 2; i < o; i++) kid += String.fromCharCode(bytes[i]!);
+  if (!KID_RE.test(kid)) return null;
+  const tokenId = toHex(bytes, o, o + 16);
+  o += 16;
+  let issuedAt = 0;
+  let scale = 1;
+  for (let i = 0; ; i++) {
+    if (o >= n || i > 5) return null;
+    const b = bytes[o++]!;
+    issuedAt += (b & 0x7f) * scale;
+    scale *= 128;
+    if ((b & 0x80) === 0) {
+      if (b === 0 && i > 0) return null; // non-minimal
+      break;
+    }
+  }
+  if (issuedAt > MAX_ISSUED_AT) return null;
+  let session: string | undefined;
+  if (o < n) {
+    const sl = bytes[o++]!;
+    if (sl === 0 || o + sl !== n) return null;
+    const s = utf8Decode(bytes, o, n);
+    if (s === null || CONTROL_RE.test(s)) return null;
+    session = s;
+  }
+  return session === undefined
+    ? Object.freeze({ version: 1, kid, tokenId, issuedAt })
+    : Object.freeze({ version: 1, kid, tokenId, issuedAt, session });
+}
