@@ -9,8 +9,10 @@ import {
   fingerprint,
   mint,
   type RequestContext,
+  TokenExpiredError,
   type VerifiedCapability,
   verify,
+  verifyChain,
 } from '@chit/token';
 import type { MintContext } from './context.js';
 import type { CapabilityView, MintBody } from './schemas.js';
@@ -93,7 +95,7 @@ export function mintCapability(
   const tokenIdBytes = ctx.random(16);
   const kid = ctx.keys.activeKid;
   const m = mint({
-    rootKey: ctx.keys.activeKey,
+    key: ctx.keys.activeKey,
     kid,
     tokenId: tokenIdBytes,
     issuedAt,
@@ -147,7 +149,9 @@ export function verifyForRevocation(
   token: string,
   discharges: readonly string[],
 ): VerifiedCapability {
-  return verify(token, { keys: ctx.keys.resolve, discharges, clock: ctx.clock });
+  const cap = verifyChain(token, { keys: ctx.keys.resolve, discharges });
+  if (cap.expiresAt !== null && cap.expiresAt <= ctx.nowSeconds()) throw new TokenExpiredError();
+  return cap;
 }
 
 /**

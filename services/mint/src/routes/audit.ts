@@ -6,6 +6,13 @@ import { z } from 'zod';
 import type { MintContext } from '../context.js';
 import { errorSchema } from '../schemas.js';
 
+// `since`/`until` as ISO 8601 (the store's form) or Unix seconds (the SDK's form).
+const instant = z
+  .union([z.iso.datetime(), z.string().regex(/^\d{1,12}$/, 'Unix seconds or ISO 8601')])
+  .transform((v) => (/^\d+$/.test(v) ? new Date(Number(v) * 1000).toISOString() : v))
+  .optional();
+const querySchema = auditQuerySchema.extend({ since: instant, until: instant });
+
 const auditPageSchema = z.object({
   events: z.array(auditEventSchema),
   next: z.string().nullable(),
@@ -26,7 +33,7 @@ export function auditRoutes(fastify: FastifyInstance, ctx: MintContext): void {
         security: [{ admin: [] }],
         description:
           'Events oldest first; every filter given must match. Page with `next` as `cursor`.',
-        querystring: auditQuerySchema,
+        querystring: querySchema,
         response: { 200: auditPageSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema },
       },
     },
