@@ -1,0 +1,125 @@
+/**
+ * Does a new condition narrow a token? The holder-side judge behind `narrow` and
+ * `delegate`: it works on the UNVERIFIED summary of the token's conditions (the holder
+ * cannot verify), so it protects holders from mistakes; the verifier's intersection
+ * rules are what make widening impossible.
+ */
+import {
+  type Condition,
+  type ConditionSummary,
+  NotNarrowerError,
+  summarizeConditions,
+} from '@chit/token';
+
+/** Does resource pattern `outer` match every resource `inner` matches? */
+export function patternCovers(outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  const o = outer.split('/');
+  const i = inner.split('/');
+  for (let k = 0; k < o.length; k++) {
+    const os = o[k]!;
+    // `**` is only ever last: it takes one or more further segments of any kind.
+    if (os === '**') return k < i.length;
+    const is = i[k];
+    if (is === undefined || is === '**') return false;
+    if (os !== '*' && os !== is) return false;
+  }
+  return o.length === i.length;
+}
+
+function subset(next: readonly string[], current: readonly string[] | null): boolean {
+  return current === null || next.every((v) => current.includes(v));
+}
+
+function sameSet(a: readonly string[], b: readonly string[] | null): boolean {
+  return b !== null && a.length === b.length && subset(a, b);
+}
+
+function fail(what: string): never {
+  throw new NotNarrowerError(`${what} would not narrow the token`);
+}
+
+function failOutside(what: string): never {
+  throw new NotNarrowerError(`${what} is outside what the token allows`);
+}
+
+/**
+ * Checks that `c` strictly narrows `s`; throws NotNarrowerError otherwise. Messages name
+ * the condition type, never the token.
+ */
+export function assertNarrows(s: ConditionSummary, c: Condition): void {
+  switch (c.type) {
+    case 'tenant':
+    case 'action':
+    case 'audience': {
+      const current =
+        c.type === 'tenant' ? s.tenants : c.type === 'action' ? s.actions : s.audiences;
+      if (!subset(c.values, current)) failOutside(c.type);
+      if (sameSet(c.values, current)) fail(c.type);
+      return;
+    }
+    case 'resource': {
+      for (const entry of s.resources) {
+        if (!c.patterns.every((p) => entry.some((e) => patternCovers(e, p)))) {
+          failOutside('resource');
+        }
+      }
+      const equivalent = s.resources.some((entry) =>
+        entry.every((e) => c.patterns.some((p) => patternCovers(p, e))),
+      );
+      if (equivalent) fail('resource');
+      return;
+    }
+    case 'attribute': {
+      const current = s.attributes[c.name] ?? null;
+      if (!subset(c.values, current)) failOutside('attribute');
+      if (sameSet(c.values, current)) fail('attribute');
+      return;
+    }
+    case 'expires':
+      if (s.expiresAt !== null && c.at >= s.expiresAt) fail('expires');
+      if (s.notBefore !== null && c.at <= s.notBefore) failOutside('expires');
+      return;
+    case 'not-before':
+      if (s.notBefore !== null && c.at <= s.notBefore) fail('not-before');
+      if (s.expiresAt !== null && c.at >= s.expiresAt) failOutside('not-before');
+      return;
+    case 'uses':
+      if (s.uses !== null && c.limit >= s.uses) fail('uses');
+      return;
+    case 'principal':
+    case 'role':
+    case 'session': {
+      const current = c.type === 'principal' ? s.principal : c.type === 'role' ? s.role : s.session;
+      if (current === c.value) fail(c.type);
+      if (current !== undefined) failOutside(c.type);
+      return;
+    }
+    case 'trace':
+      if (s.traceId === c.value) fail('trace');
+      if (s.traceId !== undefined) failOutside('trace');
+      return;
+    case 'via':
+      // A hop record: it never restricts, and always adds information to the audit.
+      return;
+  }
+}
+
+/**
+ * Appends `added` conditions to `existing` one at a time, each judged against everything
+ * before it. Returns the summary after all of them.
+ */
+export function checkAppend(
+  existing: readonly string[],
+  added: readonly { readonly text: string; readonly parsed: Condition }[],
+): ConditionSummary {
+  const all = existing.slice();
+  let summary = summarizeConditions(all);
+  for (const a of added) {
+    assertNarrows(summary, a.parsed);
+    all.push(a.text);
+    summary = summarizeConditions(all);
+  }
+  if (summary.unsatisfiable) throw new NotNarrowerError('the token would allow nothing');
+  return summary;
+}
