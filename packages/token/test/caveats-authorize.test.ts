@@ -178,7 +178,12 @@ describe('authorize: constraints', () => {
     ],
     ['principal matches', ['principal = u1'], { principal: 'u1' }, ALLOWED],
     ['principal differs', ['principal = u1'], { principal: 'u2' }, UNSAT],
-    ['principal given, token has none', ['tenant = 1'], { tenant: '1', principal: 'u1' }, UNSAT],
+    [
+      'principal given, token has no claim (open)',
+      ['tenant = 1'],
+      { tenant: '1', principal: 'u1' },
+      ALLOWED,
+    ],
     ['principal not given', ['principal = u1'], {}, ALLOWED],
     ['principal claims disagree', ['principal = u1', 'principal = u2'], {}, UNSAT],
     ['principal claims agree', ['principal = u1', 'principal = u1'], { principal: 'u1' }, ALLOWED],
@@ -187,7 +192,7 @@ describe('authorize: constraints', () => {
     ['session claim matches context', ['session = s1'], { session: 's1' }, ALLOWED],
     ['session claim differs', ['session = s1'], { session: 's2' }, UNSAT],
     ['session claims disagree', ['session = s1', 'session = s2'], {}, UNSAT],
-    ['session given, token has none', [], { session: 's1' }, UNSAT],
+    ['session given, token has no claim (open)', [], { session: 's1' }, ALLOWED],
     ['via never restricts', ['via = a', 'via = b'], {}, ALLOWED],
     ['budget is reported, not enforced', ['uses <= 0'], {}, ALLOWED],
   ];

@@ -73,8 +73,11 @@ function checkSet(allowed: readonly string[] | null, value: unknown, field: stri
   }
 }
 
+// A claim constrains; no claim leaves the field open. (Denying a context principal for a
+// token without a claim would protect nothing: any holder could append the claim, and
+// attenuation must never turn a denial into an allowance.)
 function checkClaim(claimed: string | undefined, value: unknown, field: string): void {
-  if (value !== undefined && value !== claimed) {
+  if (claimed !== undefined && value !== undefined && value !== claimed) {
     throw deny(`the request's ${field} is not the token's ${field}`);
   }
 }
@@ -86,7 +89,7 @@ function checkClaim(claimed: string | undefined, value: unknown, field: string):
  *
  * Time: valid while `notBefore - leeway <= now < expiresAt + leeway`. A field the token
  * constrains but the context lacks denies (fail closed); a context `principal` or
- * `session`, when given, must equal the token's.
+ * `session`, when given, must equal the token's claim when it has one.
  *
  * @throws {TokenExpiredError} now is at or past expiry plus leeway.
  * @throws {TokenNotYetValidError} now is before not-before minus leeway.
