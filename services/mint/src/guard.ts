@@ -44,7 +44,7 @@ export function createGuards(
     const header = request.headers.authorization;
     if (header === undefined && !required) return null;
     const status = await failures(request, { increment: false });
-    if (!status.isAllowed && status.isExceeded) {
+    if (!status.isAllowed && (status.isExceeded || status.remaining <= 0)) {
       throw new ChitError('ERR_RATE_LIMITED', 'too many failed authentications, retry later');
     }
     const caller = auth.authenticate(header);

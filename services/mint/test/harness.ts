@@ -99,7 +99,12 @@ export async function tempDir(): Promise<string> {
  * @example const m = await startTestMint({ env: { CHIT_MAX_TTL: '600' } })
  */
 export async function startTestMint(
-  opts: { env?: Record<string, string>; dir?: string; clock?: TestClock; deps?: MintRuntimeDeps } = {},
+  opts: {
+    env?: Record<string, string>;
+    dir?: string;
+    clock?: TestClock;
+    deps?: MintRuntimeDeps;
+  } = {},
 ): Promise<TestMint> {
   const dir = opts.dir ?? (await tempDir());
   const clock = opts.clock ?? testClock();
@@ -112,11 +117,12 @@ export async function startTestMint(
     mirrorWaitMs: 2000,
     ...opts.deps,
   });
-  const admin =
-    config.adminToken ?? (await readFile(runtime.paths.adminTokenFile, 'utf8')).trim();
+  const admin = config.adminToken ?? (await readFile(runtime.paths.adminTokenFile, 'utf8')).trim();
   rememberSecret(admin);
   if (runtime.keysFile) {
-    const file = JSON.parse(await readFile(runtime.keysFile, 'utf8')) as { keys: { key: string }[] };
+    const file = JSON.parse(await readFile(runtime.keysFile, 'utf8')) as {
+      keys: { key: string }[];
+    };
     for (const k of file.keys) rememberSecret(k.key);
   }
   for (const k of config.rootKeys ?? []) rememberSecret(Buffer.from(k.key).toString('hex'));
@@ -156,7 +162,10 @@ export async function startTestMint(
 
 /** Asserts an error answer: status and exact code. */
 export function expectError(res: LightMyRequestResponse, status: number, code: string): void {
-  expect({ status: res.statusCode, code: (res.json() as { error?: { code?: string } }).error?.code }).toEqual({
+  expect({
+    status: res.statusCode,
+    code: (res.json() as { error?: { code?: string } }).error?.code,
+  }).toEqual({
     status,
     code,
   });
@@ -164,7 +173,10 @@ export function expectError(res: LightMyRequestResponse, status: number, code: s
 }
 
 /** Verify request body for a token. */
-export function verifyBody(token: string, context: Record<string, unknown> = {}): Record<string, unknown> {
+export function verifyBody(
+  token: string,
+  context: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     token,
     discharges: [],
