@@ -4,12 +4,12 @@
 import {
   ChitError,
   type Clock,
-  type ConditionSummary,
   decode,
   type ErrorCode,
   parseCondition,
   summarizeConditions,
 } from '@chit/token';
+import type { ConditionSummary } from './condition-types.js';
 
 /** A third-party caveat: someone at `location` must issue a discharge for it. */
 export interface InspectedThirdParty {

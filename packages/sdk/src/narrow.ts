@@ -1,7 +1,8 @@
 /**
  * `narrow`: offline attenuation with typed options, the one method a holder needs.
  */
-import { type Clock, type Condition, caveat, parseCondition } from '@chit/token';
+import { type Clock, caveat, parseCondition } from '@chit/token';
+import type { Condition } from './condition-types.js';
 import { checkAppend } from './narrowing.js';
 import { appendConditions, firstPartyConditions } from './token-io.js';
 

@@ -4,12 +4,8 @@
  * cannot verify), so it protects holders from mistakes; the verifier's intersection
  * rules are what make widening impossible.
  */
-import {
-  type Condition,
-  type ConditionSummary,
-  NotNarrowerError,
-  summarizeConditions,
-} from '@chit/token';
+import { NotNarrowerError, summarizeConditions } from '@chit/token';
+import type { Condition, ConditionSummary } from './condition-types.js';
 
 /** Does resource pattern `outer` match every resource `inner` matches? */
 export function patternCovers(outer: string, inner: string): boolean {
