@@ -10,7 +10,7 @@ import {
   RevocationMirror,
   syncMirror,
 } from '@chit/store';
-import { ChitError, type Clock } from '@chit/token';
+import { ChitError, type Clock, createVerifiedChainCache } from '@chit/token';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -155,6 +155,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     clock,
     random,
     guards,
+    chainCache: createVerifiedChainCache({ maxEntries: 10_000 }),
     nowSeconds,
     async audit(input: AuditEventInput, requestId?: string) {
       const event = createAuditEvent(

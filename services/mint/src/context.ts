@@ -3,7 +3,7 @@
  * time and randomness (injected, so tests never sleep), and the audit writer.
  */
 import type { AuditEventInput, ChitStore, RevocationMirror } from '@chit/store';
-import type { Clock } from '@chit/token';
+import type { Clock, VerifiedChainCache } from '@chit/token';
 import type { MintConfig } from './config.js';
 import type { Guards } from './guard.js';
 import type { KeyRing } from './key-ring.js';
@@ -22,6 +22,8 @@ export interface MintContext {
   readonly clock: Clock;
   readonly random: RandomBytes;
   readonly guards: Guards;
+  /** Bounded cache of verified chains (cleared on key rotation and retirement). */
+  readonly chainCache: VerifiedChainCache;
   /** Builds a validated audit event, logs it, and appends it durably to the store. */
   audit(input: AuditEventInput, requestId?: string): Promise<void>;
   /** Current time in Unix seconds (whole). */

@@ -3,6 +3,7 @@
  * builders, verifying with the key ring, and the public view of a capability.
  */
 import {
+  authorize,
   ChitError,
   caveat,
   encode,
@@ -11,7 +12,6 @@ import {
   type RequestContext,
   TokenExpiredError,
   type VerifiedCapability,
-  verify,
   verifyChain,
 } from '@chit/token';
 import type { MintContext } from './context.js';
@@ -120,23 +120,32 @@ function isValidSessionText(session: string): boolean {
   return !CONTROL.test(session) && Buffer.byteLength(session) <= 255;
 }
 
+/** Clock-skew leeway for `expires` / `not-before`, seconds (the core's default). */
+export const LEEWAY_SECONDS = 30;
+
 /**
- * Verifies a token and its discharges against a request context with the live key ring.
- * Throws the core's ChitError on any failure.
- * @example const cap = verifyCapability(ctx, token, [], { tenant: '42', action: 'read' })
+ * Verifies a token's chain and discharges with the live key ring (through the bounded
+ * cache of verified chains), resolving its caveats. Throws the core's ChitError.
+ * @example const cap = verifyTokenChain(ctx, token, [])
  */
-export function verifyCapability(
+export function verifyTokenChain(
   ctx: MintContext,
   token: string,
   discharges: readonly string[],
-  context: RequestContext,
 ): VerifiedCapability {
-  return verify(token, {
-    keys: ctx.keys.resolve,
-    context,
-    discharges,
-    clock: ctx.clock,
-  });
+  return verifyChain(token, { keys: ctx.keys.resolve, discharges, cache: ctx.chainCache });
+}
+
+/**
+ * Judges a verified capability against the request (caveats, time bounds with leeway).
+ * @example authorizeRequest(ctx, cap, { tenant: '42', action: 'read' })
+ */
+export function authorizeRequest(
+  ctx: MintContext,
+  cap: VerifiedCapability,
+  context: RequestContext,
+): void {
+  authorize(cap, context, Math.floor(ctx.clock() / 1000), LEEWAY_SECONDS);
 }
 
 /**
@@ -149,7 +158,7 @@ export function verifyForRevocation(
   token: string,
   discharges: readonly string[],
 ): VerifiedCapability {
-  const cap = verifyChain(token, { keys: ctx.keys.resolve, discharges });
+  const cap = verifyTokenChain(ctx, token, discharges);
   if (cap.expiresAt !== null && cap.expiresAt <= ctx.nowSeconds()) throw new TokenExpiredError();
   return cap;
 }

@@ -39,6 +39,7 @@ export function keyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
     },
     async (request) => {
       const { kid, previous } = await ctx.keys.rotate(ctx.random(32), ctx.nowSeconds());
+      ctx.chainCache.clear();
       request.log.info({ kid, previous }, 'key rotated');
       return view();
     },
@@ -57,6 +58,7 @@ export function keyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
     },
     async (request) => {
       await ctx.keys.retire(request.body.kid, ctx.nowSeconds());
+      ctx.chainCache.clear();
       request.log.info({ kid: request.body.kid }, 'key retired');
       return view();
     },

@@ -6,7 +6,7 @@ import { ChitError, type ErrorCode, type VerifiedCapability } from '@chit/token'
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { MintContext } from '../context.js';
-import { capabilityView, verifyCapability } from '../core.js';
+import { authorizeRequest, capabilityView, verifyTokenChain } from '../core.js';
 import { errorSchema, verifyBodySchema, verifyResponseSchema } from '../schemas.js';
 import { traceIdFrom } from '../trace.js';
 
@@ -34,7 +34,8 @@ export function verifyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
       let code: ErrorCode | undefined;
       let message: string | undefined;
       try {
-        cap = verifyCapability(ctx, token, discharges, context);
+        cap = verifyTokenChain(ctx, token, discharges);
+        authorizeRequest(ctx, cap, context);
         ctx.mirror.check(cap, now / 1000);
         if (cap.budgets.length > 0) {
           const expiresAt = cap.expiresAt ?? Math.floor(now / 1000) + ctx.config.maxTtl;
