@@ -1,0 +1,138 @@
+/**
+ * The revocation feed: a dedicated subscriber connection on the feed channel. Reports
+ * 'down' when the connection drops and 'up' only once the channel is subscribed again
+ * (acknowledged), so a resync that starts after 'up' cannot miss a revocation.
+ */
+import type { FeedStatus, RevocationEntry, RevocationKind, Subscription } from '@chit/store';
+import { RevocationUnavailableError } from '@chit/token';
+import { Cluster, Redis } from 'ioredis';
+
+const KINDS = new Set<string>(['token', 'session', 'principal', 'fingerprint']);
+
+/**
+ * Parses a stored revocation (`<kind>:<value>` and `revokedAt,expiresAt,issuedBefore`);
+ * `undefined` if malformed.
+ *
+ * @example
+ * ```ts
+ * parseRevocation('session:s-1', '100,200,'); // { kind: 'session', value: 's-1', revokedAt: 100, expiresAt: 200 }
+ * ```
+ */
+export function parseRevocation(field: string, value: string): RevocationEntry | undefined {
+  const colon = field.indexOf(':');
+  const kind = field.slice(0, colon);
+  const m = /^(\d+),(\d+),(\d*)$/.exec(value);
+  if (colon <= 0 || !KINDS.has(kind) || m === null) return undefined;
+  const entry: {
+    kind: RevocationKind;
+    value: string;
+    revokedAt: number;
+    expiresAt: number;
+    issuedBefore?: number;
+  } = {
+    kind: kind as RevocationKind,
+    value: field.slice(colon + 1),
+    revokedAt: Number(m[1]),
+    expiresAt: Number(m[2]),
+  };
+  if (m[3] !== '') entry.issuedBefore = Number(m[3]);
+  return entry;
+}
+
+/** Options of {@link subscribeFeed}. */
+export interface FeedOptions {
+  readonly channel: string;
+  readonly connectTimeoutMs: number;
+}
+
+/**
+ * Opens a subscriber connection (a duplicate of `base`'s settings; for a Cluster, a plain
+ * connection to one master, since PUBLISH reaches every node) and subscribes. Resolves once
+ * subscribed; rejects with RevocationUnavailableError if that fails within the timeout.
+ *
+ * @example
+ * ```ts
+ * const sub = await subscribeFeed(client, { channel, connectTimeoutMs: 2000 }, onEntry, onStatus);
+ * ```
+ */
+export async function subscribeFeed(
+  base: Redis | Cluster,
+  opts: FeedOptions,
+  onEntry: (entry: RevocationEntry) => void,
+  onStatus: (status: FeedStatus) => void,
+): Promise<Subscription> {
+  const overrides = {
+    lazyConnect: true,
+    autoResubscribe: false,
+    enableOfflineQueue: false,
+    connectTimeout: opts.connectTimeoutMs,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times: number) => Math.min(25 * 2 ** times, 500),
+  };
+  let sub: Redis;
+  if (base instanceof Cluster) {
+    const master = base.nodes('master')[0];
+    if (master === undefined)
+      throw new RevocationUnavailableError('no cluster master for the feed');
+    sub = new Redis({ ...master.options, ...overrides });
+  } else {
+    sub = base.duplicate(overrides);
+  }
+  sub.on('error', () => {});
+  let up = false;
+  let closed = false;
+
+  sub.on('message', (channel: string, message: string) => {
+    if (closed || channel !== opts.channel) return;
+    const nl = message.lastIndexOf('\n');
+    const entry = nl > 0 ? parseRevocation(message.slice(0, nl), message.slice(nl + 1)) : undefined;
+    if (entry !== undefined) onEntry(entry);
+  });
+  sub.on('close', () => {
+    if (closed || !up) return;
+    up = false;
+    onStatus('down');
+  });
+  const resubscribe = async () => {
+    if (closed || up) return;
+    try {
+      await sub.subscribe(opts.channel);
+    } catch {
+      // Force a reconnect; the next 'ready' tries again.
+      if (!closed) sub.disconnect(true);
+      return;
+    }
+    if (closed || up) return;
+    up = true;
+    onStatus('up');
+  };
+
+  try {
+    await withTimeout(sub.connect(), opts.connectTimeoutMs);
+    await withTimeout(sub.subscribe(opts.channel), opts.connectTimeoutMs);
+  } catch (e) {
+    closed = true;
+    sub.disconnect();
+    throw new RevocationUnavailableError(
+      `cannot subscribe to the revocation feed (redis: ${(e as Error).message})`,
+    );
+  }
+  up = true;
+  sub.on('ready', () => void resubscribe());
+
+  return {
+    async close() {
+      if (closed) return;
+      closed = true;
+      sub.disconnect();
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

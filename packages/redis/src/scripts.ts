@@ -1,0 +1,104 @@
+/**
+ * The Lua scripts, registered once per client with `defineCommand` (EVALSHA, falling back
+ * to EVAL). Each touches only keys of one hash tag, so it runs in one Cluster slot.
+ */
+import type { Cluster, Redis } from 'ioredis';
+
+/**
+ * Revoke: prune up to 100 expired entries, merge with an existing entry (latest revokedAt
+ * and expiresAt, latest issuedBefore), write hash + expiry ZSET, then publish the stored
+ * entry on the feed channel, all atomically.
+ * KEYS: revocations hash, expiry zset. ARGV: field, revokedAt, expiresAt, issuedBefore
+ * ('' unless principal), nowSeconds, channel. Returns the stored value.
+ */
+export const REVOKE_LUA = `
+local now = tonumber(ARGV[5])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
+for _, f in ipairs(expired) do redis.call('HDEL', KEYS[1], f) end
+if #expired > 0 then redis.call('ZREM', KEYS[2], unpack(expired)) end
+local rev, exp, ib = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local prev = redis.call('HGET', KEYS[1], ARGV[1])
+if prev then
+  local pr, pe, pib = string.match(prev, '^(%d+),(%d+),(%d*)$')
+  if pr then
+    if tonumber(pr) > rev then rev = tonumber(pr) end
+    if tonumber(pe) > exp then exp = tonumber(pe) end
+    if ib ~= '' and pib ~= '' and tonumber(pib) > tonumber(ib) then ib = pib end
+  end
+end
+local value = string.format('%d,%d,%s', rev, exp, ib)
+redis.call('HSET', KEYS[1], ARGV[1], value)
+redis.call('ZADD', KEYS[2], exp, ARGV[1])
+redis.call('PUBLISH', ARGV[6], ARGV[1] .. '\\n' .. value)
+return value
+`;
+
+/**
+ * Consume budgets: deny (returning the 1-based index of the exhausted budget) unless every
+ * counter is below its limit; otherwise increment all and extend each counter's expiry to
+ * the token's (never shorten it: descendants share an ancestor's counter). A counter whose
+ * expiry has passed by the caller's clock counts as absent.
+ * KEYS: counters. ARGV: nowMs, expiresAtMs, limit1..limitN. Returns 0 when allowed.
+ */
+export const CONSUME_BUDGETS_LUA = `
+local now = tonumber(ARGV[1])
+local exp = tonumber(ARGV[2])
+if exp <= now then return 1 end
+local fresh = {}
+for i, k in ipairs(KEYS) do
+  local used = tonumber(redis.call('GET', k) or '0')
+  if used > 0 then
+    local t = redis.call('PEXPIRETIME', k)
+    if t > 0 and t <= now then
+      used = 0
+      fresh[i] = true
+    end
+  end
+  if used >= tonumber(ARGV[i + 2]) then return i end
+end
+for i, k in ipairs(KEYS) do
+  if fresh[i] then
+    redis.call('SET', k, 1, 'PXAT', exp)
+  else
+    redis.call('INCR', k)
+    local t = redis.call('PEXPIRETIME', k)
+    if t < exp then redis.call('PEXPIREAT', k, exp) end
+  end
+end
+return 0
+`;
+
+/** The commands `defineScripts` adds to a client. */
+export interface ScriptCommands {
+  chitRevoke(
+    revocations: string,
+    expiry: string,
+    field: string,
+    revokedAt: number,
+    expiresAt: number,
+    issuedBefore: string,
+    nowSeconds: number,
+    channel: string,
+  ): Promise<string>;
+  chitConsumeBudgets(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
+}
+
+/**
+ * Registers the scripts on `client` (idempotent) and returns it typed with them.
+ *
+ * @example
+ * ```ts
+ * const scripted = defineScripts(redis);
+ * await scripted.chitConsumeBudgets(1, key, now, exp, 100);
+ * ```
+ */
+export function defineScripts(client: Redis | Cluster): (Redis | Cluster) & ScriptCommands {
+  const scripted = client as (Redis | Cluster) & Partial<ScriptCommands>;
+  if (typeof scripted.chitRevoke !== 'function') {
+    client.defineCommand('chitRevoke', { numberOfKeys: 2, lua: REVOKE_LUA });
+  }
+  if (typeof scripted.chitConsumeBudgets !== 'function') {
+    client.defineCommand('chitConsumeBudgets', { lua: CONSUME_BUDGETS_LUA });
+  }
+  return client as (Redis | Cluster) & ScriptCommands;
+}
