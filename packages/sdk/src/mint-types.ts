@@ -14,16 +14,16 @@ import type { ErrorCode } from '@chit/token';
  */
 export interface MintRequest {
   readonly principal: { readonly id: string; readonly role?: string };
-  readonly tenant?: string;
-  readonly resources?: readonly string[];
-  readonly actions?: readonly string[];
+  readonly tenant: string;
+  readonly resources: readonly string[];
+  readonly actions: readonly string[];
   /** Lifetime in seconds. */
   readonly ttl: number;
   readonly session?: string;
   readonly traceId?: string;
   readonly audience?: string;
   readonly budget?: { readonly uses: number };
-  readonly attributes?: Readonly<Record<string, string>>;
+  readonly attributes?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /**
@@ -65,6 +65,7 @@ export interface VerifyRequest {
 export interface VerifyResponse {
   readonly allowed: boolean;
   readonly code?: ErrorCode;
+  readonly message?: string;
   readonly capability?: Readonly<Record<string, unknown>>;
 }
 
@@ -76,7 +77,7 @@ export type RevokeRequest =
   | { readonly tokenId: string }
   | { readonly session: string }
   | { readonly principal: string; readonly issuedBefore: number }
-  | { readonly token: string };
+  | { readonly token: string; readonly discharges?: readonly string[] };
 
 /**
  * Answer of `POST /v1/revocations`.
@@ -96,8 +97,12 @@ export interface AuditQueryParams {
   readonly principal?: string;
   readonly tenant?: string;
   readonly traceId?: string;
-  readonly since?: number;
-  readonly until?: number;
+  /** Event type: `mint`, `verify.allow`, `verify.deny`, `revoke`, ... */
+  readonly type?: string;
+  /** Unix seconds or ISO 8601. */
+  readonly since?: number | string;
+  /** Unix seconds or ISO 8601. */
+  readonly until?: number | string;
   readonly cursor?: string;
   readonly limit?: number;
 }

@@ -69,31 +69,38 @@ beforeEach(() => {
   script = [];
 });
 
+const REQ = {
+  principal: { id: 'u' },
+  tenant: '42',
+  resources: ['orders/*'],
+  actions: ['read'],
+  ttl: 60,
+};
 const noSleep = { sleep: async () => {}, timeoutMs: 200 };
 
 describe('createMintClient', () => {
   it('mints with the admin token and returns the body', async () => {
     const c = createMintClient({ baseUrl: `${baseUrl}/`, adminToken: 'admin-secret', ...noSleep });
-    const res = await c.mint({ principal: { id: 'u' }, ttl: 60 });
+    const res = await c.mint(REQ);
     expect(res.kid).toBe('k1');
     expect(lastAuth).toBe('Bearer admin-secret');
   });
 
   it('carries the server code and status in a ChitError subclass', async () => {
     const c = createMintClient({ baseUrl, adminToken: 'wrong', ...noSleep });
-    const e = await c.mint({ principal: { id: 'u' }, ttl: 60 }).catch((x) => x);
+    const e = await c.mint(REQ).catch((x) => x);
     expect(e).toBeInstanceOf(MintApiError);
     expect(e.code).toBe('ERR_UNAUTHORIZED');
     expect(e.status).toBe(401);
     const c2 = createMintClient({ baseUrl, adminToken: 'admin-secret', ...noSleep });
-    const e2 = await c2.mint({ principal: { id: 'u' }, tenant: 'other', ttl: 1 }).catch((x) => x);
+    const e2 = await c2.mint({ ...REQ, tenant: 'other' }).catch((x) => x);
     expect([e2.code, e2.status]).toEqual(['ERR_FORBIDDEN', 403]);
   });
 
   it('never retries mint or verify (not idempotent)', async () => {
     const c = createMintClient({ baseUrl, adminToken: 'admin-secret', ...noSleep });
     script = ['503', 'ok'];
-    const e = await c.mint({ principal: { id: 'u' }, ttl: 60 }).catch((x) => x);
+    const e = await c.mint(REQ).catch((x) => x);
     expect([e.code, e.status]).toEqual(['ERR_STORE_UNAVAILABLE', 503]);
     expect(hits['POST /v1/tokens']).toBe(1);
     script = ['503', 'ok'];
