@@ -35,8 +35,9 @@ export function verifyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
       let message: string | undefined;
       try {
         cap = verifyTokenChain(ctx, token, discharges);
-        authorizeRequest(ctx, cap, context);
+        // Revocation before caveats: a revoked token is revoked whatever the request.
         ctx.mirror.check(cap, now / 1000);
+        authorizeRequest(ctx, cap, context);
         if (cap.budgets.length > 0) {
           const expiresAt = cap.expiresAt ?? Math.floor(now / 1000) + ctx.config.maxTtl;
           const result = await ctx.store.consumeBudgets(cap.tokenId, cap.budgets, expiresAt);
