@@ -1,0 +1,88 @@
+/**
+ * Audit delivery: every decision goes to the request's pino log synchronously and to the
+ * store asynchronously. A store write never delays or changes the response (the decision
+ * is already made); a write that fails or cannot be queued is counted, the running count
+ * is logged at `warn`, and `stats()` exposes it, so no loss is silent. The pino line
+ * carries the full event, so a lost store copy still has a record.
+ */
+import type { AuditEvent, ChitStore } from '@chit/store';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** Counters of the audit pipeline. */
+export interface AuditStats {
+  /** Events handed to the store whose write has not settled. */
+  readonly pending: number;
+  /** Events the store acknowledged. */
+  readonly written: number;
+  /** Events whose store write failed or was dropped because too many were pending. */
+  readonly lost: number;
+}
+
+/** The audit sink of one plugin instance. */
+export interface AuditSink {
+  /** Logs the event and queues its store write. Never throws. */
+  emit(event: AuditEvent, log: FastifyBaseLogger): void;
+  stats(): AuditStats;
+  /** Resolves once every queued write has settled (for graceful shutdown). */
+  flush(): Promise<void>;
+}
+
+/**
+ * Creates the audit sink writing to `store` (or only to the log when `store` is absent:
+ * remote mode, where the mint service records its own event).
+ *
+ * @example
+ * ```ts
+ * const sink = createAuditSink(store, 10_000)
+ * sink.emit(event, request.log)
+ * ```
+ */
+export function createAuditSink(store: ChitStore | undefined, maxPending: number): AuditSink {
+  let pending = 0;
+  let written = 0;
+  let lost = 0;
+  const inFlight = new Set<Promise<void>>();
+
+  function loss(log: FastifyBaseLogger, reason: string): void {
+    lost++;
+    // The count, never the event's token material (events carry none anyway).
+    log.warn({ chitAuditLost: lost, reason }, 'chit audit event not written to the store');
+  }
+
+  return {
+    emit(event, log) {
+      log.info({ chitAudit: event }, 'chit decision');
+      if (store === undefined) return;
+      if (pending >= maxPending) {
+        loss(log, 'too many audit writes pending');
+        return;
+      }
+      pending++;
+      let p: Promise<void>;
+      try {
+        p = store.appendAudit(event);
+      } catch {
+        pending--;
+        loss(log, 'audit write failed');
+        return;
+      }
+      const tracked = p.then(
+        () => {
+          written++;
+        },
+        () => loss(log, 'audit write failed'),
+      );
+      const settled = tracked.finally(() => {
+        pending--;
+        inFlight.delete(settled);
+      });
+      inFlight.add(settled);
+    },
+    stats() {
+      return { pending, written, lost };
+    },
+    async flush() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}

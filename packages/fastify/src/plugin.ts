@@ -1,0 +1,224 @@
+/**
+ * The plugin: deny by default. One root-level hook judges every request (404s, HEAD and
+ * OPTIONS included) unless its route opts out with `config: { chit: false }`.
+ *
+ * Hooks: `onRequest` for every route (before body parsing, so an unauthenticated body is
+ * never parsed); a route whose sources read `body.*` is judged in `preValidation` (after
+ * parsing, before validation and the handler), with the missing/malformed-credential check
+ * still done in `onRequest`.
+ */
+
+import { type DelegationCredential, readDelegationHeaders } from '@chit/sdk/headers';
+import type { VerifiedCapability } from '@chit/token';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { type AuditStats, createAuditSink } from './audit.js';
+import { decisionEvent } from './audit-event.js';
+import { buildRequestCapability, type RequestCapability } from './capability.js';
+import { sendDenial, toHttpError } from './errors.js';
+import {
+  createJudge,
+  type Judge,
+  type JudgeProgress,
+  type JudgeStats,
+  STAGE_CODE,
+} from './judge.js';
+import { type ChitPluginOptions, normalizeOptions } from './options.js';
+import { type ChitRouteConfig, type CompiledRoute, compileRoute } from './route-config.js';
+
+/** What `fastify.chit` exposes. */
+export interface ChitInstance {
+  /** `local` or `remote`. */
+  readonly mode: 'local' | 'remote';
+  /** Counters: audit delivery and, in local mode, revocation mirror state. */
+  stats(): ChitStats;
+}
+
+/** Counters of one plugin instance. */
+export interface ChitStats extends JudgeStats {
+  readonly audit: AuditStats;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified authority of this request; `null` only on opted-out routes. */
+    capability: RequestCapability | null;
+  }
+  interface FastifyContextConfig {
+    /** What the route requires, or `false` to opt out of Chit explicitly. */
+    chit?: ChitRouteConfig;
+  }
+  interface FastifyInstance {
+    chit: ChitInstance;
+  }
+}
+
+const HEADERS_STAGE: JudgeProgress = Object.freeze({ stage: 'verify' });
+
+const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOptions) => {
+  const options = normalizeOptions(rawOptions);
+  const defaults = { audience: options.audience, tenant: options.tenant };
+  const judge: Judge = await createJudge(options, fastify.log);
+  const audit = createAuditSink(
+    options.mode === 'local' ? options.store : undefined,
+    options.mode === 'local' ? options.auditMaxPending : 1,
+  );
+  const compiled = new WeakMap<object, CompiledRoute>();
+  const unconfigured = compileRoute(undefined, defaults, '(unconfigured)');
+  const notFound: CompiledRoute = { ...unconfigured, notFound: true };
+
+  fastify.decorateRequest('capability', null);
+  fastify.decorate('chit', {
+    mode: options.mode,
+    stats: () => ({ ...judge.stats(), audit: audit.stats() }),
+  } satisfies ChitInstance);
+
+  // Validate every route's config at registration, so a typo fails at start, not at a request.
+  fastify.addHook('onRoute', (route) => {
+    const cfg = (route.config as { chit?: unknown } | undefined)?.chit;
+    const name = `${String(route.method)} ${route.url}`;
+    const c = compileRoute(cfg, defaults, name);
+    if (route.config !== undefined) compiled.set(route.config as object, c);
+  });
+
+  function routeOf(request: FastifyRequest): CompiledRoute {
+    if (request.is404) return notFound;
+    const cfg = request.routeOptions.config as { chit?: unknown } | undefined;
+    if (cfg === undefined) return unconfigured;
+    let c = compiled.get(cfg);
+    if (c === undefined) {
+      // Routes added before the plugin (or the 404 handler): compile on first use.
+      const name = `${request.method} ${request.routeOptions.url ?? '(not found)'}`;
+      try {
+        c = compileRoute(cfg.chit, defaults, name);
+      } catch {
+        c = unconfigured;
+      }
+      compiled.set(cfg, c);
+    }
+    return c;
+  }
+
+  function deny(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    err: unknown,
+    seen: JudgeProgress,
+    tenant: string | undefined,
+  ): FastifyReply {
+    // Anything that is not a core error (a store bug, a thrown non-error) denies with the
+    // failing stage's code, never a 500 and never its own message.
+    const httpErr = toHttpError(err, STAGE_CODE[seen.stage]);
+    const capability = seen.capability;
+    audit.emit(
+      decisionEvent(
+        {
+          allowed: false,
+          code: httpErr.code,
+          capability,
+          tenant,
+          requestId: String(request.id),
+          route: request.routeOptions.url,
+        },
+        options.audience,
+        options.clock(),
+      ),
+      request.log,
+    );
+    return sendDenial(reply, httpErr);
+  }
+
+  async function decide(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: CompiledRoute,
+    credential: DelegationCredential,
+  ): Promise<FastifyReply | undefined> {
+    const context = route.context(request);
+    const seen: JudgeProgress = { stage: 'verify' };
+    let cap: VerifiedCapability | null;
+    try {
+      cap = await judge.judge(credential, context, seen, route.notFound);
+    } catch (err) {
+      return deny(request, reply, err, seen, context.tenant);
+    }
+    if (cap === null) return undefined;
+    const capability = buildRequestCapability(
+      cap,
+      credential.token,
+      context,
+      options.audience,
+      options.clock,
+    );
+    request.capability = capability;
+    audit.emit(
+      decisionEvent(
+        {
+          allowed: true,
+          capability: cap,
+          tenant: capability.tenant,
+          requestId: String(request.id),
+          route: request.routeOptions.url,
+        },
+        options.audience,
+        options.clock(),
+      ),
+      request.log,
+    );
+    return undefined;
+  }
+
+  function credentialOf(request: FastifyRequest): DelegationCredential {
+    return readDelegationHeaders({ rawHeaders: request.raw.rawHeaders }, options.headerLimits);
+  }
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    const route = routeOf(request);
+    if (!route.protected) return;
+    let credential: DelegationCredential;
+    try {
+      credential = credentialOf(request);
+    } catch (err) {
+      return deny(request, reply, err, HEADERS_STAGE, undefined);
+    }
+    if (route.needsBody) return;
+    return decide(request, reply, route, credential);
+  });
+
+  fastify.addHook('preValidation', async (request, reply) => {
+    const route = routeOf(request);
+    if (!route.protected || !route.needsBody) return;
+    // Parsed again (cheap, pure): onRequest already rejected a bad credential.
+    let credential: DelegationCredential;
+    try {
+      credential = credentialOf(request);
+    } catch (err) {
+      return deny(request, reply, err, HEADERS_STAGE, undefined);
+    }
+    return decide(request, reply, route, credential);
+  });
+
+  fastify.addHook('onClose', async () => {
+    await judge.close();
+    await audit.flush();
+  });
+};
+
+/**
+ * The Chit verifier plugin for fastify: every route requires a valid capability unless
+ * it opts out with `config: { chit: false }`.
+ *
+ * @example
+ * ```ts
+ * import chit from '@chit/fastify'
+ * await app.register(chit, { keys: (kid) => keys.get(kid), store, audience: 'orders',
+ *   tenant: 'headers.x-tenant' })
+ * app.get('/orders/:id', { config: { chit: { action: 'read', resource: 'orders/:id' } } },
+ *   async (req) => ({ principal: req.capability!.principal }))
+ * app.get('/healthz', { config: { chit: false } }, async () => 'ok')
+ * ```
+ */
+export const chit = fp(chitPlugin, { fastify: '5.x', name: '@chit/fastify' });
+
+/** @internal for typing helpers. */
+export type { FastifyInstance };

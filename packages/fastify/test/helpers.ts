@@ -1,0 +1,112 @@
+/** Shared test fixtures: keys, minting, an app with representative routes. */
+import type { ChitStore } from '@chit/store';
+import { type CapturedLogs, captureLogs } from '@chit/testkit';
+import { caveat, encode, mint, toHex } from '@chit/token';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type ChitPluginOptions, chit } from '../src/index.js';
+
+export const KEY = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 255);
+export const KEY_HEX = toHex(KEY);
+export const keys = (kid: string) => (kid === 'k1' ? KEY : undefined);
+
+/** A controllable clock (Unix ms). */
+export function testClock(startMs = 1_800_000_000_000) {
+  let now = startMs;
+  const clock = () => now;
+  return Object.assign(clock, {
+    set: (ms: number) => {
+      now = ms;
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+  });
+}
+
+let counter = 0;
+/** Mints a token; returns its text and token id. */
+export function mintToken(
+  opts: {
+    caveats?: string[];
+    session?: string;
+    issuedAt?: number;
+    key?: Uint8Array;
+    kid?: string;
+  } = {},
+): { token: string; tokenId: string } {
+  counter++;
+  const id = new Uint8Array(16);
+  crypto.getRandomValues(id);
+  id[0] = counter & 255;
+  const m = mint({
+    key: opts.key ?? KEY,
+    kid: opts.kid ?? 'k1',
+    tokenId: id,
+    issuedAt: opts.issuedAt ?? 1_800_000_000 - 60,
+    session: opts.session,
+    caveats: opts.caveats ?? [],
+  });
+  return { token: encode(m), tokenId: toHex(id) };
+}
+
+/** The standard caveats of a tenant-42 reader of orders. */
+export function readerCaveats(expires = 1_800_000_000 + 3600): string[] {
+  return [
+    caveat.tenant('42'),
+    caveat.resource('orders/*'),
+    caveat.action(['read', 'refund']),
+    caveat.expires(expires),
+    caveat.principal('user-1'),
+  ];
+}
+
+export const auth = (token: string) => ({ authorization: `Chit ${token}` });
+
+/** An app with representative routes, logging into memory. */
+export async function buildApp(
+  options: ChitPluginOptions,
+  logs: CapturedLogs = captureLogs(),
+): Promise<{ app: FastifyInstance; logs: CapturedLogs }> {
+  const app = Fastify({
+    logger: { level: 'info', stream: logs.stream, redact: ['req.headers.authorization'] },
+  });
+  await app.register(chit, options);
+  app.get(
+    '/orders/:id',
+    {
+      config: {
+        chit: {
+          action: 'read',
+          resource: 'orders/:id',
+          tenant: 'headers.x-tenant',
+          attributes: { customer_id: 'query.customer_id' },
+        },
+      },
+    },
+    async (req) => ({
+      principal: req.capability?.principal,
+      tenant: req.capability?.tenant,
+      tokenId: req.capability?.tokenId,
+    }),
+  );
+  app.post(
+    '/orders/:id/refund',
+    {
+      config: {
+        chit: {
+          action: 'refund',
+          resource: 'orders/:id',
+          tenant: 'headers.x-tenant',
+          attributes: { amount: 'body.amount' },
+        },
+      },
+    },
+    async () => ({ refunded: true }),
+  );
+  app.get('/healthz', { config: { chit: false } }, async () => ({ ok: true }));
+  app.get('/plain', async (req) => ({ tokenId: req.capability?.tokenId }));
+  await app.ready();
+  return { app, logs };
+}
+
+export type { ChitStore };

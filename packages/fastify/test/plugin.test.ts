@@ -1,0 +1,389 @@
+/**
+ * The plugin over the embedded store: deny by default, every error code and status,
+ * request.capability, narrow / delegationHeaders, audit events, no secrets in logs.
+ */
+import { createEmbeddedStore } from '@chit/store';
+import type { CapturedLogs } from '@chit/testkit';
+import {
+  addFirstPartyCaveat,
+  addThirdPartyCaveat,
+  bindDischarge,
+  caveat,
+  createMacaroon,
+  encode,
+  parseToken,
+  verifyChain,
+} from '@chit/token';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  auth,
+  buildApp,
+  type ChitStore,
+  KEY_HEX,
+  keys,
+  mintToken,
+  readerCaveats,
+  testClock,
+} from './helpers.js';
+
+const clock = testClock();
+let store: ChitStore;
+let app: FastifyInstance;
+let logs: CapturedLogs;
+const secrets: string[] = [KEY_HEX];
+
+function track<T extends { token: string }>(t: T): T {
+  secrets.push(t.token);
+  return t;
+}
+
+beforeAll(async () => {
+  store = await createEmbeddedStore({ clock });
+  ({ app, logs } = await buildApp({ keys, store, audience: 'orders', clock }));
+});
+
+afterAll(async () => {
+  await app.close();
+  logs.assertNoSecrets(secrets);
+  await store.close();
+});
+
+const reader = () => track(mintToken({ caveats: readerCaveats() }));
+const get = (url: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url, headers: { 'x-tenant': '42', ...headers } });
+
+function expectDenied(
+  res: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+) {
+  expect(res.statusCode).toBe(status);
+  const body = res.json() as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  if (status === 401) expect(res.headers['www-authenticate']).toBe('Chit');
+  else expect(res.headers['www-authenticate']).toBeUndefined();
+}
+
+describe('deny by default', () => {
+  it('protects declared routes, unconfigured routes, unknown routes, HEAD and OPTIONS', async () => {
+    for (const [method, url] of [
+      ['GET', '/orders/7'],
+      ['HEAD', '/orders/7'],
+      ['OPTIONS', '/orders/7'],
+      ['GET', '/plain'],
+      ['GET', '/no/such/route'],
+      ['DELETE', '/orders/7'],
+      ['POST', '/orders/7/refund'],
+    ] as const) {
+      const res = await app.inject({ method, url });
+      expect(res.statusCode, `${method} ${url}`).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Chit');
+      if (method !== 'HEAD') expectDenied(res, 401, 'ERR_TOKEN_MISSING');
+    }
+  });
+
+  it('lets an explicit opt-out through without a token', async () => {
+    const res = await get('/healthz');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true });
+  });
+
+  it('answers 404 only after a valid capability', async () => {
+    const { token } = reader();
+    const res = await get('/no/such/route', auth(token));
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('checks a route without declared needs: token must verify, its constraints fail closed', async () => {
+    const open = track(mintToken({ caveats: [caveat.tenant('42')] }));
+    // tenant is constrained but /plain declares no tenant source: fail closed.
+    expectDenied(await get('/plain', auth(open.token)), 403, 'ERR_CAVEAT_UNSATISFIED');
+    const bare = track(mintToken({ caveats: [caveat.principal('svc')] }));
+    const ok = await get('/plain', auth(bare.token));
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ tokenId: bare.tokenId });
+  });
+});
+
+describe('allow', () => {
+  it('grants a matching request and fills request.capability', async () => {
+    const { token, tokenId } = reader();
+    const res = await get('/orders/7', auth(token));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ principal: 'user-1', tenant: '42', tokenId });
+  });
+
+  it('accepts the Bearer scheme', async () => {
+    const { token } = reader();
+    const res = await get('/orders/7', { authorization: `Bearer ${token}` });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('reads attributes from the body in preValidation', async () => {
+    const t = track(mintToken({ caveats: [...readerCaveats(), caveat.attribute('amount', '5')] }));
+    const post = (amount: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: '/orders/7/refund',
+        headers: { 'x-tenant': '42', ...auth(t.token) },
+        payload: { amount },
+      });
+    expect((await post('5')).statusCode).toBe(200);
+    expect((await post(5)).statusCode).toBe(200);
+    expectDenied(await post('6'), 403, 'ERR_CAVEAT_UNSATISFIED');
+    expectDenied(await post({ nested: '5' }), 403, 'ERR_CAVEAT_UNSATISFIED');
+  });
+});
+
+describe('each rejection: exact code and status', () => {
+  it('401 ERR_TOKEN_MISSING for no header and for a foreign scheme', async () => {
+    expectDenied(await get('/orders/7'), 401, 'ERR_TOKEN_MISSING');
+    expectDenied(
+      await get('/orders/7', { authorization: 'Basic dXNlcjpwYXNz' }),
+      401,
+      'ERR_TOKEN_MISSING',
+    );
+  });
+
+  it('401 ERR_TOKEN_MALFORMED for garbage, odd spelling and a duplicated header', async () => {
+    expectDenied(await get('/orders/7', { authorization: 'Chit !!!' }), 401, 'ERR_TOKEN_MALFORMED');
+    expectDenied(
+      await get('/orders/7', { authorization: 'Chit AAAA' }),
+      401,
+      'ERR_TOKEN_MALFORMED',
+    );
+    expectDenied(await get('/orders/7', { authorization: 'chit abc' }), 401, 'ERR_TOKEN_MALFORMED');
+    const { token } = reader();
+    const res = await app.inject({
+      method: 'GET',
+      url: '/orders/7',
+      headers: {
+        'x-tenant': '42',
+        authorization: [`Chit ${token}`, `Chit ${token}`] as unknown as string,
+      },
+    });
+    expectDenied(res, 401, 'ERR_TOKEN_MALFORMED');
+  });
+
+  it('401 ERR_TOKEN_TOO_LARGE for an oversized token', async () => {
+    expectDenied(
+      await get('/orders/7', { authorization: `Chit ${'A'.repeat(9000)}` }),
+      401,
+      'ERR_TOKEN_TOO_LARGE',
+    );
+  });
+
+  it('401 ERR_SIGNATURE_INVALID for a tampered token', async () => {
+    const { token } = reader();
+    const last = token.at(-2) === 'A' ? 'B' : 'A';
+    const tampered = `${token.slice(0, -2)}${last}${token.at(-1)}`;
+    expectDenied(await get('/orders/7', auth(tampered)), 401, 'ERR_SIGNATURE_INVALID');
+  });
+
+  it('401 ERR_KEY_UNKNOWN for an unknown kid', async () => {
+    const t = track(mintToken({ caveats: readerCaveats(), kid: 'k9' }));
+    expectDenied(await get('/orders/7', auth(t.token)), 401, 'ERR_KEY_UNKNOWN');
+  });
+
+  it('401 ERR_TOKEN_EXPIRED and ERR_TOKEN_NOT_YET_VALID (with the 30 s leeway)', async () => {
+    const now = clock() / 1000;
+    const expired = track(mintToken({ caveats: [caveat.expires(now - 31)] }));
+    expectDenied(await get('/plain', auth(expired.token)), 401, 'ERR_TOKEN_EXPIRED');
+    const within = track(mintToken({ caveats: [caveat.expires(now - 29)] }));
+    expect((await get('/plain', auth(within.token))).statusCode).toBe(200);
+    const early = track(mintToken({ caveats: [caveat.notBefore(now + 31)] }));
+    expectDenied(await get('/plain', auth(early.token)), 401, 'ERR_TOKEN_NOT_YET_VALID');
+  });
+
+  it('403 ERR_CAVEAT_UNSATISFIED for tenant, resource, action, attribute, audience', async () => {
+    const { token } = reader();
+    expectDenied(
+      await get('/orders/7', { ...auth(token), 'x-tenant': '43' }),
+      403,
+      'ERR_CAVEAT_UNSATISFIED',
+    );
+    const narrowRes = track(
+      mintToken({ caveats: [...readerCaveats(), caveat.resource('orders/8')] }),
+    );
+    expectDenied(await get('/orders/7', auth(narrowRes.token)), 403, 'ERR_CAVEAT_UNSATISFIED');
+    const writer = track(mintToken({ caveats: [caveat.action('write')] }));
+    expectDenied(await get('/orders/7', auth(writer.token)), 403, 'ERR_CAVEAT_UNSATISFIED');
+    const cust = track(
+      mintToken({ caveats: [...readerCaveats(), caveat.attribute('customer_id', '7')] }),
+    );
+    expectDenied(
+      await get('/orders/7?customer_id=8', auth(cust.token)),
+      403,
+      'ERR_CAVEAT_UNSATISFIED',
+    );
+    expectDenied(await get('/orders/7', auth(cust.token)), 403, 'ERR_CAVEAT_UNSATISFIED');
+    expect((await get('/orders/7?customer_id=7', auth(cust.token))).statusCode).toBe(200);
+    const billing = track(mintToken({ caveats: [...readerCaveats(), caveat.audience('billing')] }));
+    expectDenied(await get('/orders/7', auth(billing.token)), 403, 'ERR_CAVEAT_UNSATISFIED');
+  });
+
+  it('403 for a resource param that would escape its segment', async () => {
+    const { token } = reader();
+    expectDenied(await get('/orders/a%2Fb', auth(token)), 403, 'ERR_CAVEAT_UNSATISFIED');
+  });
+
+  it('403 ERR_CAVEAT_UNKNOWN and ERR_CAVEAT_MALFORMED for conditions outside the grammar', async () => {
+    const unknown = track({
+      token: encode(addFirstPartyCaveat(parseToken(reader().token), 'frobnicate < 3')),
+    });
+    expectDenied(await get('/orders/7', auth(unknown.token)), 403, 'ERR_CAVEAT_UNKNOWN');
+    const bad = track({
+      token: encode(addFirstPartyCaveat(parseToken(reader().token), 'tenant  =  42')),
+    });
+    expectDenied(await get('/orders/7', auth(bad.token)), 403, 'ERR_CAVEAT_MALFORMED');
+  });
+
+  it('403 ERR_DISCHARGE_MISSING without the discharge; allowed with it; 401 with a stray one', async () => {
+    const caveatKey = new Uint8Array(32).fill(9);
+    const primary = addThirdPartyCaveat(parseToken(reader().token), {
+      caveatKey,
+      caveatId: 'approve-refund',
+      location: 'https://approvals.example',
+      nonce: new Uint8Array(24).fill(1),
+    });
+    const t = track({ token: encode(primary) });
+    expectDenied(await get('/orders/7', auth(t.token)), 403, 'ERR_DISCHARGE_MISSING');
+    const discharge = encode(
+      bindDischarge(primary, createMacaroon({ rootKey: caveatKey, identifier: 'approve-refund' })),
+    );
+    secrets.push(discharge);
+    const ok = await get('/orders/7', { ...auth(t.token), 'chit-discharges': discharge });
+    expect(ok.statusCode).toBe(200);
+    const other = reader();
+    const stray = await get('/orders/7', { ...auth(other.token), 'chit-discharges': discharge });
+    expectDenied(stray, 401, 'ERR_DISCHARGE_INVALID');
+  });
+
+  it('403 ERR_BUDGET_EXHAUSTED once uses run out', async () => {
+    const t = track(mintToken({ caveats: [...readerCaveats(), caveat.uses(2)] }));
+    expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
+    expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
+    expectDenied(await get('/orders/7', auth(t.token)), 403, 'ERR_BUDGET_EXHAUSTED');
+  });
+
+  it('401 ERR_TOKEN_REVOKED after a revocation by token id', async () => {
+    const t = reader();
+    expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
+    await store.revoke({
+      kind: 'token',
+      value: t.tokenId,
+      revokedAt: clock() / 1000,
+      expiresAt: clock() / 1000 + 7200,
+    });
+    expectDenied(await get('/orders/7', auth(t.token)), 401, 'ERR_TOKEN_REVOKED');
+  });
+});
+
+describe('request.capability', () => {
+  it('is frozen, carries no token, narrows and delegates', async () => {
+    let seen: NonNullable<import('fastify').FastifyRequest['capability']> | undefined;
+
+    const a = await buildAppWithCapture((req) => {
+      seen = req.capability ?? undefined;
+    });
+    const t = reader();
+    const res = await a.inject({
+      method: 'GET',
+      url: '/cap/7',
+      headers: { 'x-tenant': '42', ...auth(t.token) },
+    });
+    expect(res.statusCode).toBe(200);
+    const cap = seen!;
+    expect(Object.isFrozen(cap)).toBe(true);
+    expect(cap.tokenId).toBe(t.tokenId);
+    expect(cap.principal).toBe('user-1');
+    expect(cap.tenant).toBe('42');
+    expect(cap.actions).toEqual(['read', 'refund']);
+    expect(cap.context).toEqual({
+      audience: 'orders',
+      action: 'read',
+      resource: 'orders/7',
+      tenant: '42',
+    });
+    expect(JSON.stringify(cap)).not.toContain(t.token);
+    expect(() => {
+      (cap as { tokenId: string }).tokenId = 'x';
+    }).toThrow(TypeError);
+
+    const narrowed = cap.narrow({ attributes: { customer_id: '7' } });
+    const ncap = verifyChain(narrowed, { keys });
+    expect(ncap.tokenId).toBe(t.tokenId);
+    expect(ncap.attributes).toEqual({ customer_id: ['7'] });
+    expect(cap.narrow(['customer_id = 8'])).not.toBe(narrowed);
+    expect(() => cap.narrow({ actions: ['write'] })).toThrowError(
+      expect.objectContaining({ code: 'ERR_NOT_NARROWER' }),
+    );
+
+    const headers = cap.delegationHeaders('billing', { ttl: 30 });
+    expect(Object.keys(headers)).toEqual(['authorization']);
+    const delegated = headers.authorization!.replace(/^Chit /, '');
+    const dcap = verifyChain(delegated, { keys });
+    expect(dcap.via).toEqual(['orders']);
+    expect(dcap.audiences).toEqual(['billing']);
+    expect(dcap.expiresAt).toBe(Math.floor(clock() / 1000) + 30);
+    await a.close();
+  });
+});
+
+async function buildAppWithCapture(
+  onHandler: (req: import('fastify').FastifyRequest) => void,
+): Promise<FastifyInstance> {
+  const { default: Fastify } = await import('fastify');
+  const { chit } = await import('../src/index.js');
+  const a = Fastify({ logger: { level: 'info', stream: logs.stream } });
+  await a.register(chit, { keys, store, audience: 'orders', clock });
+  a.get(
+    '/cap/:id',
+    { config: { chit: { action: 'read', resource: 'orders/:id', tenant: 'headers.x-tenant' } } },
+    async (req) => {
+      onHandler(req);
+      return {};
+    },
+  );
+  await a.ready();
+  return a;
+}
+
+describe('audit', () => {
+  it('records one event per decision, allow and deny, in the store and the log', async () => {
+    const t = reader();
+    const before = logs.records().filter((r) => r.chitAudit !== undefined).length;
+    expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
+    expect((await get('/orders/7', { ...auth(t.token), 'x-tenant': '43' })).statusCode).toBe(403);
+    const page = await store.queryAudit({ tokenId: t.tokenId });
+    expect(page.events.map((e) => [e.type, e.decision, e.code])).toEqual([
+      ['verify.allow', 'allow', undefined],
+      ['verify.deny', 'deny', 'ERR_CAVEAT_UNSATISFIED'],
+    ]);
+    const allow = page.events[0]!;
+    expect(allow).toMatchObject({
+      service: 'orders',
+      route: '/orders/:id',
+      tenant: '42',
+      principal: 'user-1',
+      kid: 'k1',
+    });
+    expect(allow.caveats).toEqual(readerCaveats());
+    const logged = logs.records().filter((r) => r.chitAudit !== undefined);
+    expect(logged.length - before).toBe(2);
+    expect(app.chit.stats().audit.lost).toBe(0);
+  });
+
+  it('records a denial without a token id when the chain did not verify', async () => {
+    const res = await get('/orders/7', { authorization: 'Chit AAAA' });
+    expect(res.statusCode).toBe(401);
+    const last = logs
+      .records()
+      .filter((r) => r.chitAudit !== undefined)
+      .at(-1)!.chitAudit as Record<string, unknown>;
+    expect(last.code).toBe('ERR_TOKEN_MALFORMED');
+    expect(last.tokenId).toBeUndefined();
+  });
+});
