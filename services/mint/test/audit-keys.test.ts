@@ -31,7 +31,10 @@ describe('GET /v1/audit', () => {
     const get = async (q: string) => {
       const res = await m.asAdmin('GET', `/v1/audit?${q}`);
       expect(res.statusCode, res.body).toBe(200);
-      return res.json() as { events: { type: string; tokenId: string; time: string }[]; next: string | null };
+      return res.json() as {
+        events: { type: string; tokenId: string; time: string }[];
+        next: string | null;
+      };
     };
     expect((await get(`tokenId=${a.tokenId}`)).events.map((e) => e.type)).toEqual([
       'mint',
@@ -48,7 +51,9 @@ describe('GET /v1/audit', () => {
     // Time range: ISO 8601 or Unix seconds; since inclusive, until exclusive.
     const mid = new Date(t0 + 30_000).toISOString();
     expect((await get(`principal=carol&type=mint&since=${mid}`)).events).toHaveLength(1);
-    expect((await get(`principal=carol&type=mint&until=${(t0 + 30_000) / 1000}`)).events).toHaveLength(1);
+    expect(
+      (await get(`principal=carol&type=mint&until=${(t0 + 30_000) / 1000}`)).events,
+    ).toHaveLength(1);
     // Pagination.
     const page1 = await get(`tokenId=${a.tokenId}&limit=3`);
     expect(page1.events).toHaveLength(3);
@@ -99,14 +104,29 @@ describe('keys', () => {
     expect((await again.mint()).kid).toBe('k2');
 
     expectError(await again.asAdmin('POST', '/v1/keys/retire', { kid: 'k2' }), 409, 'ERR_CONFLICT');
-    expectError(await again.asAdmin('POST', '/v1/keys/retire', { kid: 'k7' }), 404, 'ERR_NOT_FOUND');
-    expectError(await again.asAdmin('POST', '/v1/keys/retire', { kid: 'bad kid' }), 400, 'ERR_BAD_REQUEST');
+    expectError(
+      await again.asAdmin('POST', '/v1/keys/retire', { kid: 'k7' }),
+      404,
+      'ERR_NOT_FOUND',
+    );
+    expectError(
+      await again.asAdmin('POST', '/v1/keys/retire', { kid: 'bad kid' }),
+      400,
+      'ERR_BAD_REQUEST',
+    );
     const retired = await again.asAdmin('POST', '/v1/keys/retire', { kid: 'k1' });
     expect(retired.json().keys[0]).toMatchObject({ kid: 'k1', retiredAt: expect.any(Number) });
-    expect(await verify(again, old.token)).toMatchObject({ allowed: false, code: 'ERR_KEY_UNKNOWN' });
+    expect(await verify(again, old.token)).toMatchObject({
+      allowed: false,
+      code: 'ERR_KEY_UNKNOWN',
+    });
     expect((await verify(again, fresh.token)).allowed).toBe(true);
     // Holder revocation of a retired kid's token fails the same way.
-    const post = await again.inject({ method: 'POST', url: '/v1/revocations', payload: { token: old.token } });
+    const post = await again.inject({
+      method: 'POST',
+      url: '/v1/revocations',
+      payload: { token: old.token },
+    });
     expectError(post, 401, 'ERR_KEY_UNKNOWN');
     await again.close();
   });
@@ -114,26 +134,44 @@ describe('keys', () => {
   it('with CHIT_ROOT_KEYS, both kids verify, the active one mints, and the API refuses rotation (409)', async () => {
     const k1 = '11'.repeat(32);
     const k2 = '22'.repeat(32);
-    const before = await startTestMint({ env: { CHIT_ROOT_KEYS: `old:${k1}`, CHIT_ADMIN_TOKEN: 'a'.repeat(40) } });
+    const before = await startTestMint({
+      env: { CHIT_ROOT_KEYS: `old:${k1}`, CHIT_ADMIN_TOKEN: 'a'.repeat(40) },
+    });
     const oldToken = await before.mint();
     await before.close();
     // The documented procedure: redeploy with both keys, the new one active.
     const after = await startTestMint({
-      env: { CHIT_ROOT_KEYS: `old:${k1},new:${k2}`, CHIT_ACTIVE_KID: 'new', CHIT_ADMIN_TOKEN: 'a'.repeat(40) },
+      env: {
+        CHIT_ROOT_KEYS: `old:${k1},new:${k2}`,
+        CHIT_ACTIVE_KID: 'new',
+        CHIT_ADMIN_TOKEN: 'a'.repeat(40),
+      },
     });
     expect((await after.mint()).kid).toBe('new');
     expect((await verify(after, oldToken.token)).allowed).toBe(true);
     expectError(await after.asAdmin('POST', '/v1/keys/rotate'), 409, 'ERR_CONFLICT');
-    expect((await after.asAdmin('GET', '/v1/keys')).json()).toMatchObject({ active: 'new', rotatable: false });
+    expect((await after.asAdmin('GET', '/v1/keys')).json()).toMatchObject({
+      active: 'new',
+      rotatable: false,
+    });
     await after.close();
-    const retired = await startTestMint({ env: { CHIT_ROOT_KEYS: `new:${k2}`, CHIT_ADMIN_TOKEN: 'a'.repeat(40) } });
-    expect(await verify(retired, oldToken.token)).toMatchObject({ allowed: false, code: 'ERR_KEY_UNKNOWN' });
+    const retired = await startTestMint({
+      env: { CHIT_ROOT_KEYS: `new:${k2}`, CHIT_ADMIN_TOKEN: 'a'.repeat(40) },
+    });
+    expect(await verify(retired, oldToken.token)).toMatchObject({
+      allowed: false,
+      code: 'ERR_KEY_UNKNOWN',
+    });
     await retired.close();
   });
 
   it('never shows key material and is admin only', async () => {
     const res = await m.asAdmin('GET', '/v1/keys');
     expect(JSON.stringify(res.json())).not.toMatch(/[0-9a-f]{64}/);
-    expectError(await m.inject({ method: 'POST', url: '/v1/keys/rotate' }), 401, 'ERR_UNAUTHORIZED');
+    expectError(
+      await m.inject({ method: 'POST', url: '/v1/keys/rotate' }),
+      401,
+      'ERR_UNAUTHORIZED',
+    );
   });
 });
