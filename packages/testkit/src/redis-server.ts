@@ -41,6 +41,10 @@ export interface RedisProcess {
   kill(): Promise<void>;
   /** Start again on the same port and dir (after `kill()`, or kills first). */
   restart(): Promise<void>;
+  /** SIGSTOP: the server hangs (connections stay open, nothing answers). */
+  pause(): void;
+  /** SIGCONT after `pause()`. */
+  resume(): void;
 }
 
 const INSTALL_HINT =
@@ -111,6 +115,7 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisPro
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
+      proc.kill('SIGCONT'); // a paused server cannot handle SIGTERM
       proc.kill(signal);
     });
   };
@@ -133,6 +138,12 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisPro
     async restart() {
       await waitExit('SIGKILL');
       await launch();
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
   };
 }
