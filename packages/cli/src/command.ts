@@ -1,0 +1,18 @@
+/** The shape of a CLI command. */
+import type { CliIo } from './io.js';
+
+/** One `chit <name>` command. */
+export interface Command {
+  readonly name: string;
+  /** One line for `chit --help`. */
+  readonly summary: string;
+  /** The full `--help` text. */
+  readonly help: string;
+  /** Runs with the arguments after the command name; resolves to the exit code. */
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/** Writes JSON (one line when `compact`, else indented) and a newline. */
+export function printJson(io: CliIo, value: unknown, compact = false): void {
+  io.stdout(`${JSON.stringify(value, null, compact ? undefined : 2)}\n`);
+}
