@@ -76,14 +76,16 @@ export function verifyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
           request.id,
         );
       } catch (e) {
-        // An allow that cannot be recorded is not granted: fail closed.
         request.log.error({ err: e }, 'audit append failed');
-        ctx.metrics.verifications.inc({ decision: 'deny', code: 'ERR_STORE_UNAVAILABLE' });
-        return {
-          allowed: false,
-          code: 'ERR_STORE_UNAVAILABLE' as const,
-          message: 'audit store is unavailable',
-        };
+        // An allow that cannot be recorded is not granted: fail closed. A deny stays a deny.
+        if (allowed) {
+          ctx.metrics.verifications.inc({ decision: 'deny', code: 'ERR_STORE_UNAVAILABLE' });
+          return {
+            allowed: false,
+            code: 'ERR_STORE_UNAVAILABLE' as const,
+            message: 'audit store is unavailable',
+          };
+        }
       }
       ctx.metrics.verifications.inc({ decision: allowed ? 'allow' : 'deny', code: code ?? 'OK' });
       if (allowed && cap) return { allowed: true, capability: capabilityView(cap) };
