@@ -20,9 +20,9 @@ import type { Bytes, Macaroon } from './types.js';
 /** Largest caveat id or identifier a builder accepts (libmacaroons' per-string limit). */
 export const MAX_FIELD_BYTES = 32768;
 
-const SIG = new Uint32Array(8);
+const SIG = new Int32Array(8);
 
-function sigBytes(words: Uint32Array): Uint8Array {
+function sigBytes(words: Int32Array): Uint8Array {
   const out = new Uint8Array(32);
   wordsToBytes(words, 0, out, 0);
   return out;

@@ -17,7 +17,7 @@ import { hmacFromState, hmacKeyState, hmacWords, sha256Words, wordsToBytes } fro
  * chainStart(deriveKey(rootKey), m.identifier, sig);
  * ```
  */
-export function chainStart(dk: DerivedKey, identifier: Uint8Array, out: Uint32Array): void {
+export function chainStart(dk: DerivedKey, identifier: Uint8Array, out: Int32Array): void {
   hmacFromState(dk.state, 0, identifier, 0, identifier.length, out, 0);
 }
 
@@ -28,11 +28,11 @@ export function chainStart(dk: DerivedKey, identifier: Uint8Array, out: Uint32Ar
  * chainFirstParty(sig, caveat.id);
  * ```
  */
-export function chainFirstParty(sig: Uint32Array, cid: Uint8Array): void {
+export function chainFirstParty(sig: Int32Array, cid: Uint8Array): void {
   hmacWords(sig, 0, cid, 0, cid.length, sig, 0);
 }
 
-const PAIR_WORDS = new Uint32Array(16);
+const PAIR_WORDS = new Int32Array(16);
 const PAIR_BYTES = new Uint8Array(64);
 
 /**
@@ -42,7 +42,7 @@ const PAIR_BYTES = new Uint8Array(64);
  * chainThirdParty(sig, caveat.vid, caveat.id);
  * ```
  */
-export function chainThirdParty(sig: Uint32Array, vid: Uint8Array, cid: Uint8Array): void {
+export function chainThirdParty(sig: Int32Array, vid: Uint8Array, cid: Uint8Array): void {
   hmacWords(sig, 0, vid, 0, vid.length, PAIR_WORDS, 0);
   hmacWords(sig, 0, cid, 0, cid.length, PAIR_WORDS, 8);
   wordsToBytes(PAIR_WORDS, 0, PAIR_BYTES, 0);
@@ -50,10 +50,10 @@ export function chainThirdParty(sig: Uint32Array, vid: Uint8Array, cid: Uint8Arr
   hmacWords(sig, 0, PAIR_BYTES, 0, 64, sig, 0);
 }
 
-const ZERO_KEY_STATE = new Uint32Array(16);
-hmacKeyState(new Uint32Array(8), 0, ZERO_KEY_STATE, 0);
+const ZERO_KEY_STATE = new Int32Array(16);
+hmacKeyState(new Int32Array(8), 0, ZERO_KEY_STATE, 0);
 const BIND_BYTES = new Uint8Array(64);
-const BIND_WORDS = new Uint32Array(8);
+const BIND_WORDS = new Int32Array(8);
 
 /**
  * `out = HMAC(0^32, HMAC(0^32, rootSig) || HMAC(0^32, dischargeSig))`: binds a discharge
@@ -63,7 +63,7 @@ const BIND_WORDS = new Uint32Array(8);
  * bindWords(primarySigBytes, dischargeSigWords, bound);
  * ```
  */
-export function bindWords(rootSig: Uint8Array, dischargeSig: Uint32Array, out: Uint32Array): void {
+export function bindWords(rootSig: Uint8Array, dischargeSig: Int32Array, out: Int32Array): void {
   hmacFromState(ZERO_KEY_STATE, 0, rootSig, 0, 32, BIND_WORDS, 0);
   wordsToBytes(BIND_WORDS, 0, BIND_BYTES, 0);
   wordsToBytes(dischargeSig, 0, BIND_BYTES, 32);
@@ -75,7 +75,7 @@ export function bindWords(rootSig: Uint8Array, dischargeSig: Uint32Array, out: U
 const FP_PREFIX = new TextEncoder().encode('chit/fingerprint/v1\0');
 const FP_BUF = new Uint8Array(FP_PREFIX.length + 32);
 FP_BUF.set(FP_PREFIX, 0);
-const FP_WORDS = new Uint32Array(8);
+const FP_WORDS = new Int32Array(8);
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 
@@ -92,7 +92,7 @@ function wordHex(w: number): string {
  * fingerprintWords(sig) // '3f0c...' (32 hex chars)
  * ```
  */
-export function fingerprintWords(sig: Uint32Array): string {
+export function fingerprintWords(sig: Int32Array): string {
   wordsToBytes(sig, 0, FP_BUF, FP_PREFIX.length);
   sha256Words(FP_BUF, FP_WORDS, 0);
   return (

@@ -13,9 +13,9 @@ const GENERATOR = new TextEncoder().encode('macaroons-key-generator');
  */
 export interface DerivedKey {
   /** `HMAC("macaroons-key-generator", rootKey)` as 8 big-endian words. */
-  readonly words: Uint32Array;
+  readonly words: Int32Array;
   /** HMAC key state of `words`: 8 inner then 8 outer midstate words. */
-  readonly state: Uint32Array;
+  readonly state: Int32Array;
 }
 
 const CACHE = new WeakMap<Uint8Array, DerivedKey>();
@@ -46,9 +46,9 @@ export function deriveKey(rootKey: Uint8Array): DerivedKey {
  * ```
  */
 export function deriveKeyUncached(rootKey: Uint8Array): DerivedKey {
-  const words = new Uint32Array(8);
+  const words = new Int32Array(8);
   hmacAnyKey(GENERATOR, rootKey, words, 0);
-  const state = new Uint32Array(16);
+  const state = new Int32Array(16);
   hmacKeyState(words, 0, state, 0);
   return { words, state };
 }
@@ -62,12 +62,12 @@ export function deriveKeyUncached(rootKey: Uint8Array): DerivedKey {
  * ```
  */
 export function derivedKeyFromBytes(bytes: Uint8Array): DerivedKey {
-  const words = new Uint32Array(8);
+  const words = new Int32Array(8);
   for (let j = 0; j < 8; j++) {
     const o = 4 * j;
     words[j] = (bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!;
   }
-  const state = new Uint32Array(16);
+  const state = new Int32Array(16);
   hmacKeyState(words, 0, state, 0);
   return { words, state };
 }

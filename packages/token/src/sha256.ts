@@ -3,7 +3,7 @@
  *
  * Why not @noble/hashes here: the chain runs 6+ HMACs per verify, each with a fresh
  * 32-byte key; a general-purpose hasher allocates per call and re-pads the key. This
- * module works on words in preallocated Uint32Array state, keeps HMAC key states
+ * module works on words in preallocated Int32Array state, keeps HMAC key states
  * (the ipad/opad midstates) as 16 words, and never allocates on the hot path.
  * Cross-checked against @noble/hashes by property tests.
  *
@@ -11,76 +11,23 @@
  * synchronously on the module's scratch buffers.
  */
 
-const K = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
+import { compress, W } from './sha256-compress.js';
 
-const IV = new Uint32Array([
+const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
-/** Message schedule: W[0..15] is the block being compressed. */
-const W = new Uint32Array(64);
-
-/** Compresses the block in W[0..15] into `st[so..so+8)`. */
-function compress(st: Uint32Array, so: number): void {
-  for (let i = 16; i < 64; i++) {
-    const w15 = W[i - 15]!;
-    const w2 = W[i - 2]!;
-    const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
-    const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-    W[i] = (s1 + W[i - 7]! + s0 + W[i - 16]!) | 0;
-  }
-  let a = st[so]!;
-  let b = st[so + 1]!;
-  let c = st[so + 2]!;
-  let d = st[so + 3]!;
-  let e = st[so + 4]!;
-  let f = st[so + 5]!;
-  let g = st[so + 6]!;
-  let h = st[so + 7]!;
-  for (let i = 0; i < 64; i++) {
-    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
-    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    h = g;
-    g = f;
-    f = e;
-    e = (d + t1) | 0;
-    d = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) | 0;
-  }
-  st[so] = (st[so]! + a) | 0;
-  st[so + 1] = (st[so + 1]! + b) | 0;
-  st[so + 2] = (st[so + 2]! + c) | 0;
-  st[so + 3] = (st[so + 3]! + d) | 0;
-  st[so + 4] = (st[so + 4]! + e) | 0;
-  st[so + 5] = (st[so + 5]! + f) | 0;
-  st[so + 6] = (st[so + 6]! + g) | 0;
-  st[so + 7] = (st[so + 7]! + h) | 0;
-}
-
 /** Scratch hash state. */
-const S = new Uint32Array(8);
+const S = new Int32Array(8);
 /** Scratch inner digest. */
-const INNER = new Uint32Array(8);
+const INNER = new Int32Array(8);
 
 /**
  * Hashes `msg[off, off+len)` into `st[so..so+8)`, continuing from that state, as if
  * `prefixBytes` (a multiple of 64) had already been compressed; adds the final padding.
  */
 function finish(
-  st: Uint32Array,
+  st: Int32Array,
   so: number,
   msg: Uint8Array,
   off: number,
@@ -112,7 +59,7 @@ function finish(
 }
 
 /** Writes the key block (`key` words XOR `pad`, zero-extended to 64 bytes) into W. */
-function loadKeyBlock(key: Uint32Array, ko: number, pad: number): void {
+function loadKeyBlock(key: Int32Array, ko: number, pad: number): void {
   for (let j = 0; j < 8; j++) W[j] = key[ko + j]! ^ pad;
   for (let j = 8; j < 16; j++) W[j] = pad;
 }
@@ -121,7 +68,7 @@ function loadKeyBlock(key: Uint32Array, ko: number, pad: number): void {
  * Computes the HMAC key state (16 words: inner midstate then outer midstate) of a
  * 32-byte key given as 8 big-endian words `key[ko..ko+8)`, into `out[oo..oo+16)`.
  */
-export function hmacKeyState(key: Uint32Array, ko: number, out: Uint32Array, oo: number): void {
+export function hmacKeyState(key: Int32Array, ko: number, out: Int32Array, oo: number): void {
   out.set(IV, oo);
   loadKeyBlock(key, ko, 0x36363636);
   compress(out, oo);
@@ -135,12 +82,12 @@ export function hmacKeyState(key: Uint32Array, ko: number, out: Uint32Array, oo:
  * `out` may alias the key state's own storage only if the state is not needed afterwards.
  */
 export function hmacFromState(
-  state: Uint32Array,
+  state: Int32Array,
   so: number,
   msg: Uint8Array,
   off: number,
   len: number,
-  out: Uint32Array,
+  out: Int32Array,
   oo: number,
 ): void {
   for (let j = 0; j < 8; j++) INNER[j] = state[so + j]!;
@@ -156,40 +103,40 @@ export function hmacFromState(
   out.set(S, oo);
 }
 
-const KEY_STATE = new Uint32Array(16);
+const KEY_STATE = new Int32Array(16);
 
 /**
  * `out[oo..oo+8) = HMAC(key, msg)` where the key is 8 words `key[ko..ko+8)`.
  * This is the chain step `sig = HMAC(sig, cid)`; `out` may alias `key`.
  */
 export function hmacWords(
-  key: Uint32Array,
+  key: Int32Array,
   ko: number,
   msg: Uint8Array,
   off: number,
   len: number,
-  out: Uint32Array,
+  out: Int32Array,
   oo: number,
 ): void {
   hmacKeyState(key, ko, KEY_STATE, 0);
   hmacFromState(KEY_STATE, 0, msg, off, len, out, oo);
 }
 
-const LONG_KEY = new Uint32Array(8);
+const LONG_KEY = new Int32Array(8);
 
 /**
  * HMAC-SHA256 with a key of any length (keys over 64 bytes are hashed first, per RFC 2104),
  * writing 8 words to `out`. Used for the key derivation, off the hot path.
  */
-export function hmacAnyKey(key: Uint8Array, msg: Uint8Array, out: Uint32Array, oo: number): void {
-  const kw = new Uint32Array(16);
+export function hmacAnyKey(key: Uint8Array, msg: Uint8Array, out: Int32Array, oo: number): void {
+  const kw = new Int32Array(16);
   if (key.length > 64) {
     sha256Words(key, LONG_KEY, 0);
     kw.set(LONG_KEY, 0);
   } else {
     for (let j = 0; j < key.length; j++) kw[j >> 2] = kw[j >> 2]! | (key[j]! << (24 - 8 * (j & 3)));
   }
-  const st = new Uint32Array(16);
+  const st = new Int32Array(16);
   st.set(IV, 0);
   for (let j = 0; j < 16; j++) W[j] = kw[j]! ^ 0x36363636;
   compress(st, 0);
@@ -203,10 +150,10 @@ export function hmacAnyKey(key: Uint8Array, msg: Uint8Array, out: Uint32Array, o
  * SHA-256 of `msg` as 8 big-endian words into `out[oo..oo+8)`.
  * @example
  * ```ts
- * const out = new Uint32Array(8); sha256Words(new Uint8Array(0), out, 0); // e3b0c442...
+ * const out = new Int32Array(8); sha256Words(new Uint8Array(0), out, 0); // e3b0c442...
  * ```
  */
-export function sha256Words(msg: Uint8Array, out: Uint32Array, oo: number): void {
+export function sha256Words(msg: Uint8Array, out: Int32Array, oo: number): void {
   out.set(IV, oo);
   finish(out, oo, msg, 0, msg.length, 0);
 }
@@ -218,7 +165,7 @@ export function sha256Words(msg: Uint8Array, out: Uint32Array, oo: number): void
  * wordsToBytes(words, 0, bytes, 0)
  * ```
  */
-export function wordsToBytes(w: Uint32Array, wo: number, out: Uint8Array, oo: number): void {
+export function wordsToBytes(w: Int32Array, wo: number, out: Uint8Array, oo: number): void {
   for (let j = 0; j < 8; j++) {
     const v = w[wo + j]!;
     out[oo++] = v >>> 24;
@@ -235,7 +182,7 @@ export function wordsToBytes(w: Uint32Array, wo: number, out: Uint8Array, oo: nu
  * bytesToWords(signature, 0, words, 0)
  * ```
  */
-export function bytesToWords(b: Uint8Array, bo: number, out: Uint32Array, oo: number): void {
+export function bytesToWords(b: Uint8Array, bo: number, out: Int32Array, oo: number): void {
   for (let j = 0; j < 8; j++, bo += 4) {
     out[oo + j] = (b[bo]! << 24) | (b[bo + 1]! << 16) | (b[bo + 2]! << 8) | b[bo + 3]!;
   }
@@ -248,7 +195,7 @@ export function bytesToWords(b: Uint8Array, bo: number, out: Uint32Array, oo: nu
  * wordsEqualBytes(sig, 0, presented, 0) // true when equal
  * ```
  */
-export function wordsEqualBytes(w: Uint32Array, wo: number, b: Uint8Array, bo: number): boolean {
+export function wordsEqualBytes(w: Int32Array, wo: number, b: Uint8Array, bo: number): boolean {
   let diff = 0;
   for (let j = 0; j < 8; j++, bo += 4) {
     diff |= w[wo + j]! ^ ((b[bo]! << 24) | (b[bo + 1]! << 16) | (b[bo + 2]! << 8) | b[bo + 3]!);
@@ -264,7 +211,7 @@ export function wordsEqualBytes(w: Uint32Array, wo: number, b: Uint8Array, bo: n
  * ```
  */
 export function hmacSha256(key: Uint8Array, msg: Uint8Array): Uint8Array {
-  const w = new Uint32Array(8);
+  const w = new Int32Array(8);
   hmacAnyKey(key, msg, w, 0);
   const out = new Uint8Array(32);
   wordsToBytes(w, 0, out, 0);
@@ -279,7 +226,7 @@ export function hmacSha256(key: Uint8Array, msg: Uint8Array): Uint8Array {
  * ```
  */
 export function sha256(msg: Uint8Array): Uint8Array {
-  const w = new Uint32Array(8);
+  const w = new Int32Array(8);
   sha256Words(msg, w, 0);
   const out = new Uint8Array(32);
   wordsToBytes(w, 0, out, 0);

@@ -36,8 +36,8 @@ interface Pending {
   readonly sigBefore: Uint8Array;
 }
 
-const SIG = new Uint32Array(8);
-const BOUND = new Uint32Array(8);
+const SIG = new Int32Array(8);
+const BOUND = new Int32Array(8);
 
 function copySig(): Uint8Array {
   const out = new Uint8Array(32);
