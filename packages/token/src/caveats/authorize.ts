@@ -5,61 +5,8 @@
  */
 import { CaveatUnsatisfiedError, TokenExpiredError, TokenNotYetValidError } from '../errors.js';
 import type { RequestContext, VerifiedCapability } from '../types.js';
-import { isUnsatisfiable, resolveConditions } from './intersect.js';
-import {
-  type CompiledPattern,
-  compilePattern,
-  isRequestResource,
-  isResourcePattern,
-  matchAny,
-} from './resource.js';
-
-/** What authorize needs beyond the capability's own fields, prepared once. */
-export interface CompiledCapability {
-  readonly unsatisfiable: boolean;
-  readonly resources: readonly (readonly CompiledPattern[])[];
-  readonly attributeNames: readonly string[];
-  readonly attributeValues: readonly (readonly string[])[];
-}
-
-// Keyed by the frozen capability object: lives exactly as long as the capability (and so
-// as long as any verified-chain cache entry holding it).
-const compiledByCapability = new WeakMap<VerifiedCapability, CompiledCapability>();
-
-const NEVER: CompiledPattern = { exact: null, segments: [null], tail: false };
-
-/** Prepares matchers for `cap`; `unsatisfiable` comes from the resolution that made it. */
-export function compileCapability(
-  cap: VerifiedCapability,
-  unsatisfiable: boolean,
-): CompiledCapability {
-  const attributeNames = Object.keys(cap.attributes);
-  const compiled: CompiledCapability = {
-    unsatisfiable,
-    // An invalid pattern (only possible in a hand-built capability) matches nothing.
-    resources: cap.resources.map((entry) =>
-      entry.map((p) => (isResourcePattern(p) ? compilePattern(p) : NEVER)),
-    ),
-    attributeNames,
-    attributeValues: attributeNames.map((name) => cap.attributes[name]!),
-  };
-  compiledByCapability.set(cap, compiled);
-  return compiled;
-}
-
-/**
- * For a capability not made by resolveCapability (deserialised, hand-built): compile it,
- * re-deriving claim conflicts from its condition texts; unparseable texts deny.
- */
-function compileForeign(cap: VerifiedCapability): CompiledCapability {
-  let unsatisfiable: boolean;
-  try {
-    unsatisfiable = isUnsatisfiable(resolveConditions(cap.caveats, cap.session));
-  } catch {
-    unsatisfiable = true;
-  }
-  return compileCapability(cap, unsatisfiable);
-}
+import { compiledOf } from './capability.js';
+import { isRequestResource, matchAny } from './resource.js';
 
 function deny(message: string): CaveatUnsatisfiedError {
   return new CaveatUnsatisfiedError(message);
@@ -119,7 +66,7 @@ export function authorize(
   const nbf = cap.notBefore;
   if (nbf !== null && nowSeconds < nbf - leewaySeconds) throw new TokenNotYetValidError();
 
-  const compiled = compiledByCapability.get(cap) ?? compileForeign(cap);
+  const compiled = compiledOf(cap);
   if (compiled.unsatisfiable) throw deny('the token is unsatisfiable: its caveats contradict');
 
   checkSet(cap.tenants, context.tenant, 'tenant');

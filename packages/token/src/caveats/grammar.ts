@@ -135,27 +135,37 @@ export type ConditionType =
 /** The operators of the language. */
 export type Operator = '=' | 'in' | '<=';
 
-/** Each keyed type and the operators it takes. */
-export const KEYED_TYPES: ReadonlyMap<string, readonly Operator[]> = new Map<
-  string,
-  readonly Operator[]
->([
-  ['tenant', ['=', 'in']],
-  ['resource', ['=', 'in']],
-  ['action', ['=', 'in']],
-  ['audience', ['=', 'in']],
-  ['expires', ['=']],
-  ['not-before', ['=']],
-  ['uses', ['<=']],
-  ['principal', ['=']],
-  ['role', ['=']],
-  ['session', ['=']],
-  ['trace', ['=']],
-  ['via', ['=']],
-]);
+/** A keyed condition type: its name and the operators it takes. */
+export interface KeyedType {
+  readonly type: Exclude<ConditionType, 'attribute'>;
+  readonly operators: readonly Operator[];
+}
+
+const SET_OPERATORS: readonly Operator[] = ['=', 'in'];
+const EQ_OPERATOR: readonly Operator[] = ['='];
+
+/** Each keyed type by its key. */
+export const KEYED_TYPES: ReadonlyMap<string, KeyedType> = new Map(
+  (
+    [
+      ['tenant', SET_OPERATORS],
+      ['resource', SET_OPERATORS],
+      ['action', SET_OPERATORS],
+      ['audience', SET_OPERATORS],
+      ['expires', EQ_OPERATOR],
+      ['not-before', EQ_OPERATOR],
+      ['uses', ['<=']],
+      ['principal', EQ_OPERATOR],
+      ['role', EQ_OPERATOR],
+      ['session', EQ_OPERATOR],
+      ['trace', EQ_OPERATOR],
+      ['via', EQ_OPERATOR],
+    ] as const
+  ).map(([type, operators]) => [type, { type, operators }]),
+);
 
 /** Operators an attribute caveat takes. */
-export const ATTRIBUTE_OPERATORS: readonly Operator[] = ['=', 'in'];
+export const ATTRIBUTE_OPERATORS: readonly Operator[] = SET_OPERATORS;
 
 /**
  * Names that can never be attribute names: the type keys (also those spelled without a

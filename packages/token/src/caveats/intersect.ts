@@ -11,7 +11,8 @@ export interface Resolution {
   resources: (readonly string[])[];
   actions: string[] | null;
   audiences: string[] | null;
-  attributes: Map<string, string[]>;
+  /** `null` until the first attribute condition (most chains have few or none). */
+  attributes: Map<string, string[]> | null;
   expiresAt: number | null;
   notBefore: number | null;
   /** Each `uses` limit with the index of its condition. */
@@ -27,7 +28,8 @@ export interface Resolution {
 
 /** Intersection of two sorted unique lists (`null` = unrestricted), sorted. */
 function intersect(current: string[] | null, next: readonly string[]): string[] {
-  if (current === null) return next.slice();
+  // Parsed condition arrays are fresh and referenced nowhere else: no copy needed.
+  if (current === null) return next as string[];
   return current.filter((v) => next.includes(v));
 }
 
@@ -44,7 +46,7 @@ export function resolveConditions(
     resources: [],
     actions: null,
     audiences: null,
-    attributes: new Map(),
+    attributes: null,
     expiresAt: null,
     notBefore: null,
     budgets: [],
@@ -81,6 +83,7 @@ function apply(r: Resolution, c: Condition, index: number): void {
       r.resources.push(c.patterns);
       return;
     case 'attribute':
+      r.attributes ??= new Map();
       r.attributes.set(c.name, intersect(r.attributes.get(c.name) ?? null, c.values));
       return;
     case 'expires':
@@ -114,15 +117,29 @@ function apply(r: Resolution, c: Condition, index: number): void {
 export function isUnsatisfiable(r: Resolution): boolean {
   if (r.claimsConflict) return true;
   if (r.tenants?.length === 0 || r.actions?.length === 0 || r.audiences?.length === 0) return true;
-  for (const values of r.attributes.values()) if (values.length === 0) return true;
+  if (r.attributes !== null) {
+    for (const values of r.attributes.values()) if (values.length === 0) return true;
+  }
   return false;
 }
 
-/** A frozen null-prototype record of attribute constraints (no inherited names). */
+// Records without Object.prototype (no inherited `constructor`, `toString`...), built
+// through a constructor so that V8 keeps them in fast mode, unlike Object.create(null).
+function AttributeRecord(this: object): void {}
+AttributeRecord.prototype = Object.freeze(Object.create(null));
+const EMPTY_RECORD: Readonly<Record<string, readonly string[]>> = Object.freeze(
+  new (AttributeRecord as unknown as new () => Record<string, readonly string[]>)(),
+);
+
+/**
+ * A frozen record of attribute constraints without inherited names. The value arrays
+ * are owned by the resolution and frozen in place.
+ */
 export function attributeRecord(
-  attributes: ReadonlyMap<string, readonly string[]>,
+  attributes: ReadonlyMap<string, string[]> | null,
 ): Readonly<Record<string, readonly string[]>> {
-  const out: Record<string, readonly string[]> = Object.create(null);
-  for (const [name, values] of attributes) out[name] = Object.freeze(values.slice());
+  if (attributes === null) return EMPTY_RECORD;
+  const out = new (AttributeRecord as unknown as new () => Record<string, readonly string[]>)();
+  for (const [name, values] of attributes) out[name] = Object.freeze(values);
   return Object.freeze(out);
 }

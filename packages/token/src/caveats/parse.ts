@@ -27,6 +27,8 @@ const EQ = 0x3d;
 const LT = 0x3c;
 const GT = 0x3e;
 const BANG = 0x21;
+const LOWER_I = 0x69;
+const LOWER_N = 0x6e;
 
 /**
  * Parses one first-party condition in its canonical spelling.
@@ -59,25 +61,15 @@ export function parseCondition(text: string): Condition {
     i++;
   }
   const key = text.slice(0, i);
-  let operators = KEYED_TYPES.get(key);
-  let type = key;
-  if (operators === undefined) {
-    if (!isAttributeName(key)) throw new CaveatUnknownError('caveat type is not understood');
-    operators = ATTRIBUTE_OPERATORS;
-    type = 'attribute';
-  }
+  const known = KEYED_TYPES.get(key);
+  const type = known === undefined ? attributeType(key) : known.type;
+  const operators = known === undefined ? ATTRIBUTE_OPERATORS : known.operators;
   if (i >= n || text.charCodeAt(i) !== SP)
     throw malformed(type, 'expected one space after the key');
-  const opStart = i + 1;
-  let opEnd = opStart;
-  while (opEnd < n && text.charCodeAt(opEnd) !== SP) opEnd++;
-  const op = text.slice(opStart, opEnd);
-  if (!isOperatorShape(op)) throw malformed(type, 'expected an operator between single spaces');
-  if (!operators.includes(op as Operator)) {
-    throw new CaveatUnknownError(`${type} caveat uses an operator it does not take`);
-  }
-  if (opEnd + 1 >= n) throw malformed(type, 'expected one space and a value after the operator');
-  const value = text.slice(opEnd + 1);
+  const op = operatorAt(text, i + 1, type, operators);
+  const valueStart = i + 2 + op.length;
+  if (valueStart >= n) throw malformed(type, 'expected one space and a value after the operator');
+  const value = text.slice(valueStart);
   switch (type) {
     case 'tenant':
     case 'action':
@@ -110,6 +102,46 @@ export function parseCondition(text: string): Condition {
         values: op === 'in' ? parseList(type, value, isPlainValue) : [scalar(type, value)],
       };
   }
+}
+
+function attributeType(key: string): 'attribute' {
+  if (!isAttributeName(key)) throw new CaveatUnknownError('caveat type is not understood');
+  return 'attribute';
+}
+
+/**
+ * The operator starting at `at`, which must be followed by one space. The three operators
+ * are recognised without allocating; anything else is classified: a well-shaped operator
+ * the type does not take is unknown, any other text is malformed.
+ */
+function operatorAt(
+  text: string,
+  at: number,
+  type: string,
+  operators: readonly Operator[],
+): Operator {
+  const c0 = text.charCodeAt(at);
+  const c1 = text.charCodeAt(at + 1);
+  let op: Operator | undefined;
+  if (c0 === EQ && c1 === SP) op = '=';
+  else if (c0 === LOWER_I && c1 === LOWER_N && text.charCodeAt(at + 2) === SP) op = 'in';
+  else if (c0 === LT && c1 === EQ && text.charCodeAt(at + 2) === SP) op = '<=';
+  if (op === undefined) {
+    let end = at;
+    while (end < text.length && text.charCodeAt(end) !== SP) end++;
+    const token = text.slice(at, end);
+    if (!isOperatorShape(token)) {
+      throw malformed(type, 'expected an operator between single spaces');
+    }
+    if (end === text.length && operators.includes(token as Operator)) {
+      throw malformed(type, 'expected one space and a value after the operator');
+    }
+    throw new CaveatUnknownError(`${type} caveat uses an operator it does not take`);
+  }
+  if (!operators.includes(op)) {
+    throw new CaveatUnknownError(`${type} caveat uses an operator it does not take`);
+  }
+  return op;
 }
 
 function scalar(type: string, value: string): string {

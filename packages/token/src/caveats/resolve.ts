@@ -3,8 +3,8 @@
  * matchers compiled once for authorize.
  */
 import type { Budget, ChitIdentifier, ThirdPartyCaveatInfo, VerifiedCapability } from '../types.js';
-import { compileCapability } from './authorize.js';
-import { attributeRecord, isUnsatisfiable, resolveConditions } from './intersect.js';
+import { createCapability } from './capability.js';
+import { resolveConditions } from './intersect.js';
 
 /** Input of {@link resolveCapability}: the verified parts of a token and its discharges. */
 export interface ResolveInput {
@@ -16,10 +16,6 @@ export interface ResolveInput {
   /** Primary chain fingerprints (index 0 after the identifier). */
   readonly fingerprints: readonly string[];
   readonly thirdParty: readonly ThirdPartyCaveatInfo[];
-}
-
-function frozen<T>(values: readonly T[] | null): readonly T[] | null {
-  return values === null ? null : Object.freeze(values.slice());
 }
 
 function stringArray(arg: string, value: unknown): readonly string[] {
@@ -69,31 +65,5 @@ export function resolveCapability(input: ResolveInput): VerifiedCapability {
   const budgets: Budget[] = r.budgets.map(({ index, limit }) =>
     Object.freeze({ key: conditionFingerprints[index]!, limit }),
   );
-  const cap: VerifiedCapability = Object.freeze({
-    tokenId: identifier.tokenId,
-    kid: identifier.kid,
-    issuedAt: identifier.issuedAt,
-    ...(r.session !== undefined && { session: r.session }),
-    ...(r.principal !== undefined && { principal: r.principal }),
-    ...(r.role !== undefined && { role: r.role }),
-    ...(r.traceId !== undefined && { traceId: r.traceId }),
-    tenants: frozen(r.tenants),
-    resources: Object.freeze(r.resources.map((entry) => Object.freeze(entry.slice()))),
-    actions: frozen(r.actions),
-    audiences: frozen(r.audiences),
-    attributes: attributeRecord(r.attributes),
-    expiresAt: r.expiresAt,
-    notBefore: r.notBefore,
-    budgets: Object.freeze(budgets),
-    via: Object.freeze(r.via),
-    caveats: Object.freeze(conditions.slice()),
-    thirdParty: Object.freeze(
-      input.thirdParty.map((t) =>
-        Object.freeze({ ...(t.location !== undefined && { location: t.location }), id: t.id }),
-      ),
-    ),
-    fingerprints: Object.freeze(fingerprints.slice()),
-  });
-  compileCapability(cap, isUnsatisfiable(r));
-  return cap;
+  return createCapability(identifier, r, budgets, conditions, fingerprints, input.thirdParty);
 }

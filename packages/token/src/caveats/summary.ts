@@ -24,7 +24,7 @@ export function summarizeConditions(conditions: readonly string[]): ConditionSum
   const limits = r.budgets.map((b) => b.limit);
   return Object.freeze({
     tenants: r.tenants && Object.freeze(r.tenants),
-    resources: Object.freeze(r.resources.map((e) => Object.freeze(e.slice()))),
+    resources: Object.freeze(r.resources.map((e) => Object.freeze(e))),
     actions: r.actions && Object.freeze(r.actions),
     audiences: r.audiences && Object.freeze(r.audiences),
     attributes: attributeRecord(r.attributes),
