@@ -5,7 +5,7 @@
 import type { Clock } from '@chit/token';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditEvent, type AuditQuery, createAuditEvent } from './audit-schema.js';
+import { auditContract } from './contract-audit.js';
 import type { ChitStore, FeedStatus, RevocationEntry } from './ports.js';
 
 /** What a contract factory returns: a fresh, empty store and how to dispose of it. */
@@ -81,6 +81,24 @@ export function runStoreContract(
         'sess-1',
         'tok-1',
         'user-1',
+      ]);
+    });
+
+    it('lists a principal entry without issuedBefore as cut at revokedAt', async () => {
+      await t.store.revoke({
+        kind: 'principal',
+        value: 'u',
+        revokedAt: nowS(),
+        expiresAt: nowS() + 60,
+      });
+      expect(await t.store.listRevocations(nowS())).toEqual([
+        {
+          kind: 'principal',
+          value: 'u',
+          revokedAt: nowS(),
+          expiresAt: nowS() + 60,
+          issuedBefore: nowS(),
+        },
       ]);
     });
 
@@ -245,86 +263,7 @@ export function runStoreContract(
       );
     });
 
-    describe('audit', () => {
-      const make = (i: number, over: Partial<AuditEvent> = {}): AuditEvent =>
-        createAuditEvent(
-          {
-            type: i % 2 === 0 ? 'verify.allow' : 'verify.deny',
-            service: 'orders',
-            tokenId: `tok-${i % 3}`,
-            session: `s-${i % 2}`,
-            principal: `p-${i % 4}`,
-            tenant: `t-${i % 5}`,
-            traceId: `trace-${i}`,
-            caveats: ['tenant = 42'],
-            ...(i % 2 === 1 ? { code: 'ERR_TOKEN_REVOKED' as const } : {}),
-            ...over,
-          },
-          { now: Date.UTC(2026, 0, 1) + i * 1000, id: `ev-${i}` },
-        );
-
-      const all = async (q: AuditQuery): Promise<AuditEvent[]> => {
-        const out: AuditEvent[] = [];
-        for (let query = q, pages = 0; pages < 1000; pages++) {
-          const page = await t.store.queryAudit(query);
-          out.push(...page.events);
-          if (page.next === null) return out;
-          query = { ...q, cursor: page.next };
-        }
-        throw new Error('pagination did not terminate');
-      };
-
-      it('appends and filters by every field, oldest first', async () => {
-        const events = Array.from({ length: 20 }, (_, i) => make(i));
-        for (const e of events) await t.store.appendAudit(e);
-        const ids = (es: AuditEvent[]) => es.map((e) => e.id);
-        expect(ids(await all({}))).toEqual(ids(events));
-        expect(await all({})).toEqual(events);
-        expect(ids(await all({ tokenId: 'tok-1' }))).toEqual(
-          ids(events.filter((e) => e.tokenId === 'tok-1')),
-        );
-        expect(ids(await all({ session: 's-0' }))).toEqual(
-          ids(events.filter((e) => e.session === 's-0')),
-        );
-        expect(ids(await all({ principal: 'p-3', tenant: 't-3' }))).toEqual(['ev-3']);
-        expect(ids(await all({ traceId: 'trace-7' }))).toEqual(['ev-7']);
-        expect(ids(await all({ type: 'verify.deny', tokenId: 'tok-0' }))).toEqual([
-          'ev-3',
-          'ev-9',
-          'ev-15',
-        ]);
-        const since = new Date(Date.UTC(2026, 0, 1) + 5000).toISOString();
-        const until = new Date(Date.UTC(2026, 0, 1) + 8000).toISOString();
-        expect(ids(await all({ since, until }))).toEqual(['ev-5', 'ev-6', 'ev-7']);
-        expect(await all({ tokenId: 'nobody' })).toEqual([]);
-      });
-
-      it('paginates with a cursor and a limit', async () => {
-        for (let i = 0; i < 7; i++) await t.store.appendAudit(make(i));
-        const first = await t.store.queryAudit({ limit: 3 });
-        expect(first.events.map((e) => e.id)).toEqual(['ev-0', 'ev-1', 'ev-2']);
-        expect(first.next).not.toBeNull();
-        const pages = await all({ limit: 3 });
-        expect(pages.map((e) => e.id)).toEqual([
-          'ev-0',
-          'ev-1',
-          'ev-2',
-          'ev-3',
-          'ev-4',
-          'ev-5',
-          'ev-6',
-        ]);
-        const last = await t.store.queryAudit({ limit: 10 });
-        expect(last.next).toBeNull();
-      });
-
-      it('rejects a cursor it did not issue with ERR_BAD_REQUEST (400)', async () => {
-        await t.store.appendAudit(make(0));
-        await expect(t.store.queryAudit({ cursor: 'not-a-cursor' })).rejects.toMatchObject({
-          code: 'ERR_BAD_REQUEST',
-        });
-      });
-    });
+    auditContract(() => t);
 
     it('rejects every call with ERR_STORE_UNAVAILABLE once closed', async () => {
       await t.store.close();

@@ -85,7 +85,11 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
     async revoke(entry) {
       assertOpen();
       validateRevocation(entry);
-      const copy: RevocationEntry = { ...entry };
+      // Principal cuts default to revokedAt, stored explicitly (as every store lists them).
+      const copy: RevocationEntry =
+        entry.kind === 'principal' && entry.issuedBefore === undefined
+          ? { ...entry, issuedBefore: entry.revokedAt }
+          : { ...entry };
       if (revLog) await revLog.append(copy);
       merge(revocations, copy);
       for (const l of listeners) {

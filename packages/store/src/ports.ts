@@ -16,7 +16,10 @@ export interface RevocationEntry {
   readonly kind: RevocationKind;
   /** token id (kind token), session id, principal id, or chain fingerprint. */
   readonly value: string;
-  /** kind principal only: tokens issued strictly before this Unix second are revoked. */
+  /**
+   * kind principal only: tokens issued strictly before this Unix second are revoked.
+   * Defaults to `revokedAt`; stores list principal entries with it set.
+   */
   readonly issuedBefore?: number;
   /** Unix seconds when the entry was recorded. */
   readonly revokedAt: number;
