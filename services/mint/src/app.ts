@@ -14,7 +14,7 @@ import { ChitError, type Clock, createVerifiedChainCache } from '@chit/token';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -106,7 +106,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     options.logDestination ?? pino.destination({ sync: false }),
   );
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     return503OnClosing: true,

@@ -77,7 +77,7 @@ export function tokenRoutes(fastify: FastifyInstance, ctx: MintContext): void {
         tokenId: minted.tokenId,
         kid: minted.kid,
         expiresAt: minted.expiresAt,
-        caveats: minted.caveats,
+        caveats: [...minted.caveats],
       });
     },
   );
