@@ -69,6 +69,8 @@ declare module 'fastify' {
   }
 }
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** Log paths that may hold secrets: censored in every line. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -110,6 +112,14 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Unique across instances and restarts (audit events carry it); honours an upstream id.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const upstream = req.headers['x-request-id'];
+      return typeof upstream === 'string' && REQUEST_ID.test(upstream)
+        ? upstream
+        : Buffer.from(random(12)).toString('base64url');
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

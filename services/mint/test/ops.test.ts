@@ -213,3 +213,29 @@ describe('errors', () => {
     }
   });
 });
+
+describe('request ids', () => {
+  it('records a well-formed upstream x-request-id in audit events and replaces a hostile one', async () => {
+    const t = await m.mint();
+    const send = (id: string) =>
+      m.inject({
+        method: 'POST',
+        url: '/v1/verify',
+        headers: { 'x-request-id': id },
+        payload: {
+          token: t.token,
+          context: { tenant: '42', resource: 'orders/1', action: 'read' },
+        },
+      });
+    expect((await send('upstream-id-1')).statusCode).toBe(200);
+    expect((await send('x'.repeat(5000))).statusCode).toBe(200);
+    const events = (
+      await m.asAdmin('GET', `/v1/audit?tokenId=${t.tokenId}&type=verify.allow`)
+    ).json().events;
+    expect(events.map((e: { requestId: string }) => e.requestId.length <= 128)).toEqual([
+      true,
+      true,
+    ]);
+    expect(events[0].requestId).toBe('upstream-id-1');
+  });
+});
