@@ -12,10 +12,9 @@ import {
   startRedisCluster,
 } from '@chit/testkit';
 import { attenuate, caveat, encode } from '@chit/token';
-import type { FastifyInstance } from 'fastify';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, keys, mintToken, readerCaveats } from './helpers.js';
+import { assertNoSecretsInLogs, buildApp, keys, mintToken, readerCaveats } from './helpers.js';
 
 const clock = Date.now;
 const nowS = () => Math.floor(Date.now() / 1000);
@@ -30,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
   await Promise.all([redis?.stop(), cluster?.stop()]);
+  assertNoSecretsInLogs();
 });
 
 function clusterClient(): Cluster {

@@ -23,6 +23,21 @@ export function testClock(startMs = 1_800_000_000_000) {
   });
 }
 
+/** Every token minted and every log captured in this test file, for the final scan. */
+const minted: string[] = [];
+const allLogs: CapturedLogs[] = [];
+
+/**
+ * Fails if any minted token, extra secret or the master key (hex, base64, base64url)
+ * appears in any log line captured by {@link buildApp} in this file.
+ */
+export function assertNoSecretsInLogs(extra: readonly string[] = []): void {
+  const b = Buffer.from(KEY);
+  const secrets = [...minted, ...extra, KEY_HEX, b.toString('base64'), b.toString('base64url')];
+  if (allLogs.every((l) => l.lines.length === 0)) throw new Error('no log lines captured');
+  for (const logs of allLogs) logs.assertNoSecrets(secrets);
+}
+
 let counter = 0;
 /** Mints a token; returns its text and token id. */
 export function mintToken(
@@ -46,7 +61,9 @@ export function mintToken(
     session: opts.session,
     caveats: opts.caveats ?? [],
   });
-  return { token: encode(m), tokenId: toHex(id) };
+  const token = encode(m);
+  minted.push(token);
+  return { token, tokenId: toHex(id) };
 }
 
 /** The standard caveats of a tenant-42 reader of orders. */
@@ -67,6 +84,7 @@ export async function buildApp(
   options: ChitPluginOptions,
   logs: CapturedLogs = captureLogs(),
 ): Promise<{ app: FastifyInstance; logs: CapturedLogs }> {
+  allLogs.push(logs);
   const app = Fastify({
     logger: { level: 'info', stream: logs.stream, redact: ['req.headers.authorization'] },
   });

@@ -17,6 +17,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  assertNoSecretsInLogs,
   auth,
   buildApp,
   type ChitStore,
@@ -46,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   logs.assertNoSecrets(secrets);
+  assertNoSecretsInLogs(secrets);
   await store.close();
 });
 

@@ -9,7 +9,14 @@ import { type RedisProcess, startRedis } from '@chit/testkit';
 import { attenuate, caveat, encode, verifyChain } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, buildApp, keys, mintToken, readerCaveats } from './helpers.js';
+import {
+  assertNoSecretsInLogs,
+  auth,
+  buildApp,
+  keys,
+  mintToken,
+  readerCaveats,
+} from './helpers.js';
 
 let redis: RedisProcess;
 let storeA: ChitStore;
@@ -30,6 +37,7 @@ afterAll(async () => {
   await storeA?.close();
   await storeB?.close();
   await redis?.stop();
+  assertNoSecretsInLogs();
 });
 
 const status = async (token: string) =>
