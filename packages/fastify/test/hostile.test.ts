@@ -23,6 +23,15 @@ afterAll(async () => {
   logs.assertNoSecrets([valid.token]);
 });
 
+/** Printable ASCII only: Node refuses other header bytes before any plugin runs. */
+function headerSafe(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 function expectStable(res: { statusCode: number; json(): unknown }, allowed: number[]) {
   expect(allowed).toContain(res.statusCode);
   if (res.statusCode >= 400 && res.statusCode !== 404) {
@@ -45,7 +54,7 @@ describe('hostile input', () => {
     await fc.assert(
       fc.asyncProperty(header, async (value) => {
         // Node refuses header values with control characters before any plugin runs.
-        fc.pre(!/[\u0000-\u001f\u007f-\uffff]/.test(value));
+        fc.pre(headerSafe(value));
         const res = await app.inject({
           method: 'GET',
           url: '/orders/7',
@@ -65,7 +74,7 @@ describe('hostile input', () => {
         fc.string({ maxLength: 40 }),
         fc.string({ maxLength: 20 }),
         async (id, customer, tenant) => {
-          fc.pre(!/[\u0000-\u001f\u007f-\uffff]/.test(tenant));
+          fc.pre(headerSafe(tenant));
           const res = await app.inject({
             method: 'GET',
             url: `/orders/${encodeURIComponent(id)}?customer_id=${encodeURIComponent(customer)}`,
