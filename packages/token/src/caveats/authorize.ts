@@ -1,7 +1,8 @@
 /**
  * The per-request decision: a verified capability against a request context. On the hot
  * path (also the cached-verify path): no allocation, no regex, no re-validation beyond
- * cheap guards. Matchers are compiled once per capability object.
+ * cheap guards. Claim conflicts and attribute lists are prepared once per capability;
+ * resource patterns are matched in place, segment by segment.
  */
 import { CaveatUnsatisfiedError, TokenExpiredError, TokenNotYetValidError } from '../errors.js';
 import type { RequestContext, VerifiedCapability } from '../types.js';

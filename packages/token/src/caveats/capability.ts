@@ -1,5 +1,5 @@
 /**
- * The capability object resolveCapability returns, carrying its compiled matchers in a
+ * The capability object resolveCapability returns, carrying its compiled constraints in a
  * private field, plus compilation for capabilities built elsewhere (deserialised).
  */
 import type { Budget, ChitIdentifier, ThirdPartyCaveatInfo, VerifiedCapability } from '../types.js';
@@ -9,46 +9,43 @@ import {
   type Resolution,
   resolveConditions,
 } from './intersect.js';
-import { type CompiledPattern, compilePattern, isResourcePattern } from './resource.js';
+import { isResourcePattern } from './resource.js';
 
 /** What authorize needs beyond the capability's own fields, prepared once. */
 export interface CompiledCapability {
   readonly unsatisfiable: boolean;
-  readonly resources: readonly (readonly CompiledPattern[])[];
+  /** The resource patterns to match (only valid patterns). */
+  readonly resources: readonly (readonly string[])[];
   readonly attributeNames: readonly string[];
   readonly attributeValues: readonly (readonly string[])[];
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
-const NEVER: CompiledPattern = Object.freeze({ exact: null, segments: [null], tail: false });
 
 /** Freezes an array the resolution owns, in place; shares one empty array. */
 function owned<T>(values: T[]): readonly T[] {
   return values.length === 0 ? EMPTY : Object.freeze(values);
 }
 
-function compileResources(
-  resources: readonly (readonly string[])[],
-): readonly (readonly CompiledPattern[])[] {
-  if (resources.length === 0) return EMPTY;
-  // An invalid pattern (only possible in a hand-built capability) matches nothing.
-  return resources.map((entry) =>
-    entry.map((p) => (isResourcePattern(p) ? compilePattern(p) : NEVER)),
-  );
-}
-
-function compileResolution(r: Resolution): CompiledCapability {
+function compileResolution(r: Resolution, resources: readonly (readonly string[])[]) {
   const attributes = r.attributes;
-  return {
-    unsatisfiable: isUnsatisfiable(r),
-    resources: compileResources(r.resources),
-    attributeNames: attributes === null ? EMPTY : [...attributes.keys()],
-    attributeValues: attributes === null ? EMPTY : [...attributes.values()],
-  };
+  let attributeNames: readonly string[] = EMPTY;
+  let attributeValues: readonly (readonly string[])[] = EMPTY;
+  if (attributes !== null) {
+    const names: string[] = [];
+    const values: (readonly string[])[] = [];
+    for (const [name, allowed] of attributes) {
+      names.push(name);
+      values.push(allowed);
+    }
+    attributeNames = names;
+    attributeValues = values;
+  }
+  return { unsatisfiable: isUnsatisfiable(r), resources, attributeNames, attributeValues };
 }
 
 /**
- * A VerifiedCapability made by resolveCapability. Its compiled matchers live in a private
+ * A VerifiedCapability made by resolveCapability. Its compiled constraints live in a private
  * field: invisible to JSON, spread and `Object.keys`, and lost by any copy (a copy is then
  * compiled from its own fields), so they always describe exactly this object. Every
  * capability has the same shape (absent claims are `undefined`): authorize stays
@@ -113,7 +110,7 @@ class ResolvedCapability implements VerifiedCapability {
             ),
           );
     this.fingerprints = Object.freeze(fingerprints.slice());
-    this.#compiled = compileResolution(r);
+    this.#compiled = compileResolution(r, this.resources);
     Object.freeze(this);
   }
 
@@ -152,7 +149,8 @@ function compileForeign(cap: VerifiedCapability): CompiledCapability {
   const attributeNames = Object.keys(cap.attributes);
   const compiled: CompiledCapability = {
     unsatisfiable,
-    resources: compileResources(cap.resources),
+    // An invalid pattern (possible only in a hand-built capability) matches nothing.
+    resources: cap.resources.map((entry) => entry.filter(isResourcePattern)),
     attributeNames,
     attributeValues: attributeNames.map((name) => cap.attributes[name]!),
   };
@@ -160,7 +158,7 @@ function compileForeign(cap: VerifiedCapability): CompiledCapability {
   return compiled;
 }
 
-/** The compiled matchers of any capability (prepared once per object). */
+/** The compiled constraints of any capability (prepared once per object). */
 export function compiledOf(cap: VerifiedCapability): CompiledCapability {
   return ResolvedCapability.compiledOf(cap) ?? compiledForeign.get(cap) ?? compileForeign(cap);
 }

@@ -58,45 +58,40 @@ export function isRequestResource(s: unknown): s is string {
   return typeof s === 'string' && checkSegments(s, false);
 }
 
-/** A pattern prepared for allocation-free matching. */
-export interface CompiledPattern {
-  /** The pattern itself when it has no wildcard (matched by string equality). */
-  readonly exact: string | null;
-  /** Segments; `null` stands for `*`. Excludes a trailing `**`. */
-  readonly segments: readonly (string | null)[];
-  /** The pattern ends in `**`. */
-  readonly tail: boolean;
-}
-
-/** Prepares a pattern (assumed valid) for {@link matchPattern}. */
-export function compilePattern(pattern: string): CompiledPattern {
-  if (pattern.indexOf('*') === -1) return { exact: pattern, segments: [], tail: false };
-  const parts = pattern.split('/');
-  const tail = parts[parts.length - 1] === '**';
-  if (tail) parts.pop();
-  return { exact: null, segments: parts.map((p) => (p === '*' ? null : p)), tail };
-}
-
-/** Does the requested `resource` (already checked by {@link isRequestResource}) match? */
-export function matchPattern(p: CompiledPattern, resource: string): boolean {
-  if (p.exact !== null) return resource === p.exact;
-  const n = resource.length;
-  const segments = p.segments;
-  let pos = 0;
-  for (let k = 0; k < segments.length; k++) {
-    if (pos > n) return false;
-    let end = resource.indexOf('/', pos);
-    if (end === -1) end = n;
-    const seg = segments[k]!;
-    if (seg !== null && (end - pos !== seg.length || !resource.startsWith(seg, pos))) return false;
-    pos = end + 1;
+/**
+ * Does the requested `resource` (already checked by {@link isRequestResource}) match the
+ * `pattern` (already checked by {@link isResourcePattern})? Walks both strings segment by
+ * segment: no compilation, no allocation, linear in their lengths.
+ */
+export function matchPattern(pattern: string, resource: string): boolean {
+  const pn = pattern.length;
+  const rn = resource.length;
+  let p = 0;
+  let r = 0;
+  while (p <= pn) {
+    let pe = pattern.indexOf('/', p);
+    if (pe === -1) pe = pn;
+    const len = pe - p;
+    const first = pattern.charCodeAt(p);
+    // `**` is always the last segment: it needs one or more resource segments left.
+    if (len === 2 && first === STAR && pattern.charCodeAt(p + 1) === STAR) return r <= rn;
+    if (r > rn) return false;
+    let re = resource.indexOf('/', r);
+    if (re === -1) re = rn;
+    if (len !== 1 || first !== STAR) {
+      if (re - r !== len) return false;
+      for (let k = 0; k < len; k++) {
+        if (resource.charCodeAt(r + k) !== pattern.charCodeAt(p + k)) return false;
+      }
+    }
+    p = pe + 1;
+    r = re + 1;
   }
-  // pos === n + 1: every segment consumed. pos <= n: more segments follow (none empty).
-  return p.tail ? pos <= n : pos === n + 1;
+  return r === rn + 1;
 }
 
 /** Does `resource` match at least one of `patterns`? */
-export function matchAny(patterns: readonly CompiledPattern[], resource: string): boolean {
+export function matchAny(patterns: readonly string[], resource: string): boolean {
   for (let i = 0; i < patterns.length; i++) {
     if (matchPattern(patterns[i]!, resource)) return true;
   }
