@@ -112,6 +112,9 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Every decision is logged as an audit event; per-request access lines would double the
+    // log volume on the hot path. Failures (5xx) are still logged by the error handler.
+    disableRequestLogging: true,
     // Unique across instances and restarts (audit events carry it); honours an upstream id.
     requestIdHeader: false,
     genReqId: (req) => {
