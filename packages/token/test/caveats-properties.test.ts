@@ -222,3 +222,31 @@ describe('properties: attenuation only narrows', () => {
     );
   });
 });
+
+describe('properties: resource matching', () => {
+  // Reference semantics as a regex, built independently of the implementation.
+  function reference(pattern: string, resource: string): boolean {
+    const source = pattern
+      .split('/')
+      .map((seg) =>
+        seg === '**' ? '[^/]+(?:/[^/]+)*' : seg === '*' ? '[^/]+' : seg.replaceAll('.', '\\.'),
+      )
+      .join('/');
+    return new RegExp(`^${source}$`).test(resource);
+  }
+  const seg = fc.constantFrom('a', 'b', 'ab', 'a.b');
+  const patternArb = fc
+    .tuple(fc.array(fc.oneof(seg, fc.constant('*')), { minLength: 1, maxLength: 4 }), fc.boolean())
+    .map(([segs, tail]) => [...segs, ...(tail ? ['**'] : [])].join('/'));
+  const resourceArb = fc.array(seg, { minLength: 1, maxLength: 6 }).map((s) => s.join('/'));
+
+  it('agrees with a reference matcher', () => {
+    run(
+      fc.property(patternArb, resourceArb, (pattern, resource) => {
+        const cap = capOf([caveat.resource(pattern)]);
+        expect(allows(cap, { resource }, 0, 0)).toBe(reference(pattern, resource));
+      }),
+      5000,
+    );
+  });
+});
