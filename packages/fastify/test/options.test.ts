@@ -127,7 +127,9 @@ describe('route context', () => {
   it('moves a route to preValidation only when a source reads the body', () => {
     expect(compileRoute({ attributes: { a: 'body.a' } }, {}, 'POST /b').needsBody).toBe(true);
     expect(compileRoute({ tenant: 'body.tenant' }, {}, 'POST /b').needsBody).toBe(true);
-    expect(compileRoute({ tenant: (r) => String(r.id) }, {}, 'POST /b').needsBody).toBe(false);
+    expect(
+      compileRoute({ tenant: (r: { id: unknown }) => String(r.id) }, {}, 'POST /b').needsBody,
+    ).toBe(false);
     expect(compileRoute(false, {}, 'GET /h').protected).toBe(false);
   });
 });
