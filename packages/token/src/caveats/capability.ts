@@ -11,7 +11,10 @@ import {
 } from './intersect.js';
 import { isResourcePattern } from './resource.js';
 
-/** What authorize needs beyond the capability's own fields, prepared once. */
+/**
+ * What authorize needs beyond the capability's own fields, prepared once.
+ * @example const { unsatisfiable, attributeNames } = compiledOf(cap);
+ */
 export interface CompiledCapability {
   readonly unsatisfiable: boolean;
   /** The resource patterns to match (only valid patterns). */
@@ -119,7 +122,10 @@ class ResolvedCapability implements VerifiedCapability {
   }
 }
 
-/** Builds the frozen capability for a resolution (see resolveCapability). */
+/**
+ * Builds the frozen capability for a resolution (see resolveCapability).
+ * @example createCapability(identifier, resolveConditions(texts, identifier.session), [], texts, fps, [])
+ */
 export function createCapability(
   identifier: ChitIdentifier,
   r: Resolution,
@@ -158,7 +164,10 @@ function compileForeign(cap: VerifiedCapability): CompiledCapability {
   return compiled;
 }
 
-/** The compiled constraints of any capability (prepared once per object). */
+/**
+ * The prepared constraints of any capability (once per object).
+ * @example if (compiledOf(cap).unsatisfiable) throw new CaveatUnsatisfiedError()
+ */
 export function compiledOf(cap: VerifiedCapability): CompiledCapability {
   return ResolvedCapability.compiledOf(cap) ?? compiledForeign.get(cap) ?? compileForeign(cap);
 }

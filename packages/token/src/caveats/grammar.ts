@@ -13,7 +13,7 @@ export const MAX_LIST_LENGTH = 64;
 /** Largest `uses <= N` budget: 2^31 - 1. */
 export const MAX_USES = 2_147_483_647;
 /** Longest attribute name. */
-export const MAX_ATTRIBUTE_NAME_LENGTH = 64;
+const MAX_ATTRIBUTE_NAME_LENGTH = 64;
 
 export const SP = 0x20;
 export const COMMA = 0x2c;
@@ -23,7 +23,6 @@ export const LBRACKET = 0x5b;
 export const RBRACKET = 0x5d;
 
 const VALUE_CHAR = 1;
-const DIGIT = 2;
 const ATTR_CHAR = 4;
 const OP_SYMBOL = 8;
 const OP_WORD = 16;
@@ -38,7 +37,7 @@ function mark(chars: string, bits: number): void {
 }
 const DIGITS = '0123456789';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-mark(DIGITS, VALUE_CHAR | DIGIT | ATTR_CHAR);
+mark(DIGITS, VALUE_CHAR | ATTR_CHAR);
 mark(LOWER.toUpperCase(), VALUE_CHAR);
 mark(LOWER, VALUE_CHAR | ATTR_CHAR | OP_WORD);
 mark('._~:@+-', VALUE_CHAR);
@@ -46,17 +45,18 @@ mark('_', ATTR_CHAR);
 mark('-', OP_WORD); // future word operators such as `not-in`
 mark('<>=!~', OP_SYMBOL);
 
-/** Is `c` (a UTF-16 code unit) one of `[A-Za-z0-9._~:@+-]`? */
+/**
+ * Is `c` (a UTF-16 code unit) one of `[A-Za-z0-9._~:@+-]`?
+ * @example isValueChar(0x41) // true ('A'); isValueChar(0x2f) // false ('/')
+ */
 export function isValueChar(c: number): boolean {
   return c < 128 && (CLASS[c]! & VALUE_CHAR) !== 0;
 }
 
-/** Is `c` an ASCII digit? */
-export function isDigit(c: number): boolean {
-  return c < 128 && (CLASS[c]! & DIGIT) !== 0;
-}
-
-/** Is `s` a plain value: 1-256 chars of `[A-Za-z0-9._~:@+-]`? */
+/**
+ * Is `s` a plain value: 1-256 chars of `[A-Za-z0-9._~:@+-]`?
+ * @example isPlainValue('user-1') // true; isPlainValue('a b') // false
+ */
 export function isPlainValue(s: string): boolean {
   const n = s.length;
   if (n === 0 || n > MAX_VALUE_LENGTH) return false;
@@ -67,7 +67,10 @@ export function isPlainValue(s: string): boolean {
   return true;
 }
 
-/** Is `s` shaped like an attribute name: `[a-z][a-z0-9_]{0,63}`? (Reserved words not checked.) */
+/**
+ * Is `s` shaped like an attribute name: `[a-z][a-z0-9_]{0,63}`? (Reserved words not checked.)
+ * @example isAttributeNameShape('customer_id') // true; isAttributeNameShape('Customer') // false
+ */
 export function isAttributeNameShape(s: string): boolean {
   const n = s.length;
   if (n === 0 || n > MAX_ATTRIBUTE_NAME_LENGTH) return false;
@@ -84,6 +87,7 @@ export function isAttributeNameShape(s: string): boolean {
  * Is `s` shaped like an operator (a run of `<>=!~`, or a lowercase word with `-`)? A
  * well-shaped operator that a type does not take is "not understood" (unknown); anything
  * else in operator position is a misspelling (malformed).
+ * @example isOperatorShape('==') // true; isOperatorShape('not-in') // true; isOperatorShape('IN') // false
  */
 export function isOperatorShape(s: string): boolean {
   const n = s.length;
@@ -102,6 +106,7 @@ export function isOperatorShape(s: string): boolean {
 /**
  * Parses a canonical non-negative decimal safe integer (`0`, or a non-zero digit followed
  * by digits); returns -1 when `s` is not one.
+ * @example parseCanonicalInteger('1767225600') // 1767225600; parseCanonicalInteger('07') // -1
  */
 export function parseCanonicalInteger(s: string): number {
   const n = s.length;
@@ -116,7 +121,10 @@ export function parseCanonicalInteger(s: string): number {
   return value <= Number.MAX_SAFE_INTEGER ? value : -1;
 }
 
-/** The condition types, by key. `attribute` has no key of its own. */
+/**
+ * The condition types, by key. `attribute` has no key of its own.
+ * @example const t: ConditionType = 'not-before';
+ */
 export type ConditionType =
   | 'tenant'
   | 'resource'
@@ -132,10 +140,16 @@ export type ConditionType =
   | 'via'
   | 'attribute';
 
-/** The operators of the language. */
+/**
+ * The operators of the language.
+ * @example const op: Operator = 'in';
+ */
 export type Operator = '=' | 'in' | '<=';
 
-/** A keyed condition type: its name and the operators it takes. */
+/**
+ * A keyed condition type: its name and the operators it takes.
+ * @example KEYED_TYPES.get('uses') // { type: 'uses', operators: ['<='] }
+ */
 export interface KeyedType {
   readonly type: Exclude<ConditionType, 'attribute'>;
   readonly operators: readonly Operator[];
@@ -144,7 +158,10 @@ export interface KeyedType {
 const SET_OPERATORS: readonly Operator[] = ['=', 'in'];
 const EQ_OPERATOR: readonly Operator[] = ['='];
 
-/** Each keyed type by its key. */
+/**
+ * Each keyed type by its key.
+ * @example KEYED_TYPES.get('tenant')?.operators // ['=', 'in']
+ */
 export const KEYED_TYPES: ReadonlyMap<string, KeyedType> = new Map(
   (
     [
@@ -185,12 +202,18 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'version',
 ]);
 
-/** Is `s` a usable attribute name (shape and not reserved)? */
+/**
+ * Is `s` a usable attribute name (shape and not reserved)?
+ * @example isAttributeName('region') // true; isAttributeName('time') // false
+ */
 export function isAttributeName(s: string): boolean {
   return isAttributeNameShape(s) && !RESERVED_NAMES.has(s);
 }
 
-/** A malformed-caveat error whose message names only the (known) type, never the text. */
+/**
+ * A malformed-caveat error whose message names only the (known) type, never the text.
+ * @example throw malformed('tenant', 'list must be strictly ascending')
+ */
 export function malformed(type: string, why: string): CaveatMalformedError {
   return new CaveatMalformedError(`${type} caveat is malformed: ${why}`);
 }

@@ -5,7 +5,10 @@
 import type { Condition } from './condition.js';
 import { parseCondition } from './parse.js';
 
-/** Everything a list of conditions resolves to (internal, mutable while built). */
+/**
+ * Everything a list of conditions resolves to (internal, mutable while built).
+ * @example const r: Resolution = resolveConditions(['uses <= 3'], undefined); // r.budgets: [{ index: 0, limit: 3 }]
+ */
 export interface Resolution {
   tenants: string[] | null;
   resources: (readonly string[])[];
@@ -36,6 +39,7 @@ function intersect(current: string[] | null, next: readonly string[]): string[] 
 /**
  * Parses every condition (throwing CaveatUnknown/CaveatMalformed on the first bad one) and
  * intersects them. `session` is the identifier's session, if any.
+ * @example resolveConditions(['tenant in [1,2]', 'tenant = 2'], undefined).tenants // ['2']
  */
 export function resolveConditions(
   conditions: readonly string[],
@@ -113,7 +117,10 @@ function apply(r: Resolution, c: Condition, index: number): void {
   }
 }
 
-/** Can nothing satisfy this resolution (conflicting claims or an empty set)? */
+/**
+ * Can nothing satisfy this resolution (conflicting claims or an empty set)?
+ * @example isUnsatisfiable(resolveConditions(['role = a', 'role = b'], undefined)) // true
+ */
 export function isUnsatisfiable(r: Resolution): boolean {
   if (r.claimsConflict) return true;
   if (r.tenants?.length === 0 || r.actions?.length === 0 || r.audiences?.length === 0) return true;
@@ -134,6 +141,7 @@ const EMPTY_RECORD: Readonly<Record<string, readonly string[]>> = Object.freeze(
 /**
  * A frozen record of attribute constraints without inherited names. The value arrays
  * are owned by the resolution and frozen in place.
+ * @example attributeRecord(new Map([['region', ['eu']]])).region // ['eu']
  */
 export function attributeRecord(
   attributes: ReadonlyMap<string, string[]> | null,

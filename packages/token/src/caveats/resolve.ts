@@ -6,7 +6,16 @@ import type { Budget, ChitIdentifier, ThirdPartyCaveatInfo, VerifiedCapability }
 import { createCapability } from './capability.js';
 import { resolveConditions } from './intersect.js';
 
-/** Input of {@link resolveCapability}: the verified parts of a token and its discharges. */
+/**
+ * Input of {@link resolveCapability}: the verified parts of a token and its discharges.
+ * @example
+ * ```ts
+ * const input: ResolveInput = {
+ *   identifier, conditions: ['tenant = 42'], conditionFingerprints: [fp1],
+ *   fingerprints: [fp0, fp1], thirdParty: [],
+ * };
+ * ```
+ */
 export interface ResolveInput {
   readonly identifier: ChitIdentifier;
   /** Every first-party condition, primary then discharges, chain order. */

@@ -45,6 +45,7 @@ function checkSegments(s: string, wildcards: boolean): boolean {
 /**
  * Is `s` a resource pattern: 1-256 chars, segment rules, `*` as a whole segment matches
  * exactly one segment, `**` as the last segment matches one or more?
+ * @example isResourcePattern('orders/**') // true; isResourcePattern('orders/../x') // false
  */
 export function isResourcePattern(s: string): boolean {
   return s.length <= MAX_VALUE_LENGTH && checkSegments(s, true);
@@ -53,6 +54,7 @@ export function isResourcePattern(s: string): boolean {
 /**
  * Is `s` a resource a request may name (segment rules, no wildcards, any length)? A
  * requested resource that is not one never matches any pattern.
+ * @example isRequestResource('orders/7') // true; isRequestResource('orders/7/') // false
  */
 export function isRequestResource(s: unknown): s is string {
   return typeof s === 'string' && checkSegments(s, false);
@@ -63,7 +65,7 @@ export function isRequestResource(s: unknown): s is string {
  * `pattern` (already checked by {@link isResourcePattern})? Walks both strings segment by
  * segment: no compilation, no allocation, linear in their lengths.
  */
-export function matchPattern(pattern: string, resource: string): boolean {
+function matchPattern(pattern: string, resource: string): boolean {
   const pn = pattern.length;
   const rn = resource.length;
   let p = 0;
@@ -90,7 +92,10 @@ export function matchPattern(pattern: string, resource: string): boolean {
   return r === rn + 1;
 }
 
-/** Does `resource` match at least one of `patterns`? */
+/**
+ * Does `resource` (checked by {@link isRequestResource}) match one of `patterns`?
+ * @example matchAny(['orders/**', 'users/*'], 'orders/7/items') // true
+ */
 export function matchAny(patterns: readonly string[], resource: string): boolean {
   for (let i = 0; i < patterns.length; i++) {
     if (matchPattern(patterns[i]!, resource)) return true;
