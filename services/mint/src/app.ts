@@ -14,7 +14,7 @@ import { ChitError, type Clock, createVerifiedChainCache } from '@chit/token';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -114,7 +114,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     return503OnClosing: true,
     // Every decision is logged as an audit event; per-request access lines would double the
     // log volume on the hot path. Failures (5xx) are still logged by the error handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Unique across instances and restarts (audit events carry it); honours an upstream id.
     requestIdHeader: false,
     genReqId: (req) => {
