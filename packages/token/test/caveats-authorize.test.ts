@@ -177,6 +177,16 @@ describe('authorize: constraints', () => {
       { attributes: Object.assign(Object.create(null), { k: '7' }) },
       ALLOWED,
     ],
+    ['attributes null', ['k = 7'], { attributes: null as never }, UNSAT],
+    ['attributes a string', ['k = 7'], { attributes: 'k=7' as never }, UNSAT],
+    ['attribute value an array', ['k = 7'], { attributes: { k: ['7'] as never } }, UNSAT],
+    ['resource an array', ['resource = a/*'], { resource: ['a/b'] as never }, UNSAT],
+    [
+      'tenant an object with toString',
+      ['tenant = 42'],
+      { tenant: { toString: () => '42' } as never },
+      UNSAT,
+    ],
     ['principal matches', ['principal = u1'], { principal: 'u1' }, ALLOWED],
     ['principal differs', ['principal = u1'], { principal: 'u2' }, UNSAT],
     [
