@@ -181,9 +181,10 @@ export const VERIFIER_CORPUS: readonly HostileCase[] = [
   { name: 'expired exactly at the leeway', headers: auth(encode(signed([caveat.expires(NOW_S - 30)]))), status: 401, code: 'ERR_TOKEN_EXPIRED' },
   { name: 'not-before past the leeway', headers: auth(encode(signed([caveat.notBefore(NOW_S + 31)]))), status: 401, code: 'ERR_TOKEN_NOT_YET_VALID' },
   // resources
-  { name: 'dot-dot segment', url: '/orders/..', headers: auth(encode(signed([caveat.resource('orders/7')]))), status: 403, code: U },
+  { name: 'dot segment', url: '/orders/.', headers: auth(encode(signed([caveat.resource('orders/7')]))), status: 403, code: U },
+  { name: 'percent-encoded dot segment', url: '/orders/%2E', headers: auth(encode(signed([caveat.resource('orders/7')]))), status: 403, code: U },
+  { name: 'dot-dot into another collection', url: '/orders/../users/1', headers: auth(T), status: 403, code: U },
   { name: 'percent-encoded traversal', url: '/orders/7%2F..%2F8', headers: auth(encode(signed([caveat.resource('orders/7')]))), status: 403, code: U },
-  { name: 'percent-encoded dot-dot', url: '/orders/%2e%2e', headers: auth(encode(signed([caveat.resource('orders/7')]))), status: 403, code: U },
   { name: 'case trick', url: '/orders/ABC', headers: auth(encode(signed([caveat.resource('orders/abc')]))), status: 403, code: U },
   { name: 'encoded trailing slash', url: '/orders/7%2F', headers: auth(encode(signed([caveat.resource('orders/7')]))), status: 403, code: U },
   // discharges
