@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { createSigner, createVerifier } from 'fast-jwt';
-import { SignJWT, jwtVerify } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import macaroon from 'macaroon';
 import MacaroonsJs from 'macaroons.js';
 import {
@@ -84,7 +84,10 @@ function nowNs() {
 }
 
 /** Median ns/op over `batches` batches of `perBatch` calls, after a warm-up. */
-async function measure(fn, { isAsync = false, perBatch = 2000, batches = 31, warmup = 20000 } = {}) {
+async function measure(
+  fn,
+  { isAsync = false, perBatch = 2000, batches = 31, warmup = 20000 } = {},
+) {
   if (isAsync) {
     for (let i = 0; i < warmup; i++) await fn();
   } else {
@@ -114,7 +117,9 @@ function must(ok, what) {
 
 // ---------- fixtures ----------
 async function fixtures() {
-  const chitToken = encode(mint({ key: ROOT_KEY, kid: 'k1', tokenId: TOKEN_ID, issuedAt: NOW_S, caveats: CONDITIONS }));
+  const chitToken = encode(
+    mint({ key: ROOT_KEY, kid: 'k1', tokenId: TOKEN_ID, issuedAt: NOW_S, caveats: CONDITIONS }),
+  );
   const keys = (kid) => (kid === 'k1' ? ROOT_KEY : undefined);
 
   const rootKeyBuf = Buffer.from(ROOT_KEY);
@@ -122,7 +127,12 @@ async function fixtures() {
   for (const c of CONDITIONS) mjsBuilder = mjsBuilder.add_first_party_caveat(c);
   const mjsToken = mjsBuilder.getMacaroon().serialize();
 
-  const jsm = macaroon.newMacaroon({ rootKey: ROOT_KEY, identifier: TOKEN_ID_HEX, location: '', version: 2 });
+  const jsm = macaroon.newMacaroon({
+    rootKey: ROOT_KEY,
+    identifier: TOKEN_ID_HEX,
+    location: '',
+    version: 2,
+  });
   for (const c of CONDITIONS) jsm.addFirstPartyCaveat(c);
   const jsmToken = JSON.stringify(jsm.exportJSON());
 
@@ -167,7 +177,11 @@ export async function run() {
     const { payload } = await jwtVerify(f.joseToken, f.joseKey, { currentDate: new Date(NOW_MS) });
     return checkClaims(payload, CONTEXT, NOW_S);
   };
-  const fastPlain = createVerifier({ key: f.rootKeyBuf, algorithms: ['HS256'], clockTimestamp: NOW_MS });
+  const fastPlain = createVerifier({
+    key: f.rootKeyBuf,
+    algorithms: ['HS256'],
+    clockTimestamp: NOW_MS,
+  });
   const fastVerify = () => checkClaims(fastPlain(f.fastToken), CONTEXT, NOW_S);
 
   must(chitVerify().tokenId === TOKEN_ID_HEX, 'chit verify');
@@ -189,13 +203,17 @@ export async function run() {
   const mjsParsed = MacaroonsBuilder.deserialize(f.mjsToken);
   const jsmParsed = macaroon.importMacaroon(JSON.parse(f.jsmToken));
   const chitAtt = () => encode(attenuate(chitParsed, [EXTRA]));
-  const mjsAtt = () => MacaroonsBuilder.modify(mjsParsed).add_first_party_caveat(EXTRA).getMacaroon().serialize();
+  const mjsAtt = () =>
+    MacaroonsBuilder.modify(mjsParsed).add_first_party_caveat(EXTRA).getMacaroon().serialize();
   const jsmAtt = () => {
     const m = jsmParsed.clone();
     m.addFirstPartyCaveat(EXTRA);
     return JSON.stringify(m.exportJSON());
   };
-  must(verify(chitAtt(), { keys: f.keys, context: CONTEXT, clock }).caveats.length === 6, 'chit attenuate');
+  must(
+    verify(chitAtt(), { keys: f.keys, context: CONTEXT, clock }).caveats.length === 6,
+    'chit attenuate',
+  );
   const b = {
     chit: await measure(chitAtt),
     'macaroons.js': await measure(mjsAtt, { perBatch: 500 }),

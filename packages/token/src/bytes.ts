@@ -44,6 +44,7 @@ function decodedLength(text: string): { chars: number; bytes: number } | null {
  * ```
  */
 export function base64Decode(text: string): Uint8Array | null {
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
   const len = decodedLength(text);
   if (len === null) return null;
   const { chars, bytes } = len;
@@ -105,6 +106,7 @@ function alphabetOf(code: number): number {
  * ```
  */
 export function base64UrlEncode(bytes: Uint8Array): string {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
   const n = bytes.length;
   const parts: string[] = [];
   // Chunks keep String.fromCharCode's argument count small.
@@ -149,7 +151,8 @@ const UTF8_ENCODER = new TextEncoder();
  * utf8Decode(new Uint8Array([0xc0, 0x80])) // null
  * ```
  */
-export function utf8Decode(bytes: Uint8Array, start = 0, end = bytes.length): string | null {
+export function utf8Decode(bytes: Uint8Array, start = 0, end = bytes?.length): string | null {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
   const n = end - start;
   if (n <= 64) {
     let s = '';
@@ -176,6 +179,7 @@ export function utf8Decode(bytes: Uint8Array, start = 0, end = bytes.length): st
  * ```
  */
 export function utf8Encode(text: string): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
   return UTF8_ENCODER.encode(text);
 }
 
@@ -189,7 +193,8 @@ for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
  * toHex(new Uint8Array([0, 255])) // '00ff'
  * ```
  */
-export function toHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
+export function toHex(bytes: Uint8Array, start = 0, end = bytes?.length): string {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
   let s = '';
   for (let i = start; i < end; i++) s += HEX[bytes[i]!]!;
   return s;
@@ -204,6 +209,7 @@ export function toHex(bytes: Uint8Array, start = 0, end = bytes.length): string 
  * ```
  */
 export function fromHex(hex: string): Uint8Array | null {
+  if (typeof hex !== 'string') throw new TypeError('hex must be a string');
   if (hex.length % 2 !== 0) return null;
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) {
@@ -231,6 +237,8 @@ function hexValue(c: number): number {
  * ```
  */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (!(a instanceof Uint8Array)) throw new TypeError('a must be a Uint8Array');
+  if (!(b instanceof Uint8Array)) throw new TypeError('b must be a Uint8Array');
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;

@@ -14,7 +14,12 @@ export interface CacheEntry {
   readonly key: DerivedKey;
 }
 
-const ENTRIES = Symbol('chit.cache.entries');
+/**
+ * Entries live outside the handle (not even as a symbol property), so `inspect`, JSON and
+ * property enumeration never reach the cached token texts or derived keys.
+ */
+const ENTRIES = new WeakMap<VerifiedChainCache, Map<string, CacheEntry>>();
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * The cache handle passed to `verify` / `verifyChain` as `cache`. Holds no token text
@@ -33,8 +38,6 @@ export interface VerifiedChainCache {
   readonly maxEntries: number;
   /** Drops every entry (e.g. after a key rotation). */
   clear(): void;
-  /** @internal */
-  readonly [ENTRIES]: Map<string, CacheEntry>;
 }
 
 /**
@@ -53,7 +56,7 @@ export function createVerifiedChainCache(options: { maxEntries: number }): Verif
     throw new RangeError('options.maxEntries must be a positive integer');
   }
   const entries = new Map<string, CacheEntry>();
-  return Object.freeze({
+  const cache: VerifiedChainCache = Object.freeze({
     get size() {
       return entries.size;
     },
@@ -61,8 +64,15 @@ export function createVerifiedChainCache(options: { maxEntries: number }): Verif
     clear() {
       entries.clear();
     },
-    [ENTRIES]: entries,
+    toJSON() {
+      return { size: entries.size, maxEntries };
+    },
+    [INSPECT]() {
+      return `VerifiedChainCache { size: ${entries.size}, maxEntries: ${maxEntries} }`;
+    },
   });
+  ENTRIES.set(cache, entries);
+  return cache;
 }
 
 /**
@@ -74,7 +84,7 @@ export function createVerifiedChainCache(options: { maxEntries: number }): Verif
  */
 export function checkCache(value: unknown, name: string): VerifiedChainCache | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || !(ENTRIES in value)) {
+  if (typeof value !== 'object' || value === null || !ENTRIES.has(value as VerifiedChainCache)) {
     throw new TypeError(`${name} must come from createVerifiedChainCache`);
   }
   return value as VerifiedChainCache;
@@ -88,7 +98,7 @@ export function checkCache(value: unknown, name: string): VerifiedChainCache | u
  * ```
  */
 export function cacheGet(cache: VerifiedChainCache, key: string): CacheEntry | undefined {
-  const map = cache[ENTRIES];
+  const map = ENTRIES.get(cache)!;
   const e = map.get(key);
   if (e !== undefined) {
     map.delete(key);
@@ -105,7 +115,7 @@ export function cacheGet(cache: VerifiedChainCache, key: string): CacheEntry | u
  * ```
  */
 export function cacheSet(cache: VerifiedChainCache, key: string, entry: CacheEntry): void {
-  const map = cache[ENTRIES];
+  const map = ENTRIES.get(cache)!;
   map.delete(key);
   if (map.size >= cache.maxEntries) {
     const oldest = map.keys().next();
@@ -122,5 +132,5 @@ export function cacheSet(cache: VerifiedChainCache, key: string, entry: CacheEnt
  * ```
  */
 export function cacheDelete(cache: VerifiedChainCache, key: string): void {
-  cache[ENTRIES].delete(key);
+  ENTRIES.get(cache)!.delete(key);
 }

@@ -74,7 +74,13 @@ describe('base64', () => {
         expect(toHex(base64Decode(url)!)).toBe(toHex(b));
         expect(toHex(base64Decode(std)!)).toBe(toHex(b));
         expect(toHex(base64Decode(std.replace(/=+$/, ''))!)).toBe(toHex(b));
-        expect(toHex(base64Decode(Buffer.from(b).toString('base64url') + '='.repeat((4 - (url.length % 4)) % 4))!)).toBe(toHex(b));
+        expect(
+          toHex(
+            base64Decode(
+              Buffer.from(b).toString('base64url') + '='.repeat((4 - (url.length % 4)) % 4),
+            )!,
+          ),
+        ).toBe(toHex(b));
       }),
       { seed: SEED, numRuns: 1000 },
     );

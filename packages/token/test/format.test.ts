@@ -2,11 +2,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_LIMITS,
   addFirstPartyCaveat,
   addThirdPartyCaveat,
   base64UrlEncode,
   createMacaroon,
+  DEFAULT_LIMITS,
   decode,
   encode,
   encodeBinary,
@@ -31,7 +31,10 @@ const arbMacaroon = fc
     identifier: fc.uint8Array({ maxLength: 40 }),
     caveats: fc.array(
       fc.oneof(
-        fc.record({ kind: fc.constant('first' as const), id: fc.uint8Array({ minLength: 1, maxLength: 200 }) }),
+        fc.record({
+          kind: fc.constant('first' as const),
+          id: fc.uint8Array({ minLength: 1, maxLength: 200 }),
+        }),
         fc.record({
           kind: fc.constant('third' as const),
           id: fc.uint8Array({ minLength: 1, maxLength: 30 }),
@@ -48,7 +51,12 @@ const arbMacaroon = fc
       m =
         c.kind === 'first'
           ? addFirstPartyCaveat(m, c.id)
-          : addThirdPartyCaveat(m, { caveatKey: c.id, caveatId: c.id, nonce: c.nonce, ...(c.location ? { location: c.location } : {}) });
+          : addThirdPartyCaveat(m, {
+              caveatKey: c.id,
+              caveatId: c.id,
+              nonce: c.nonce,
+              ...(c.location ? { location: c.location } : {}),
+            });
     }
     return m;
   });
@@ -93,8 +101,16 @@ describe('round trips', () => {
     );
   });
   it('accepts go-style JSON with text fields', () => {
-    const m = addFirstPartyCaveat(createMacaroon({ rootKey: key, identifier: 'some id', location: 'a location' }), 'account = 3735928559');
-    const json = JSON.stringify({ l: 'a location', i: 'some id', c: [{ i: 'account = 3735928559' }], s64: base64UrlEncode(signatureOf(m)) });
+    const m = addFirstPartyCaveat(
+      createMacaroon({ rootKey: key, identifier: 'some id', location: 'a location' }),
+      'account = 3735928559',
+    );
+    const json = JSON.stringify({
+      l: 'a location',
+      i: 'some id',
+      c: [{ i: 'account = 3735928559' }],
+      s64: base64UrlEncode(signatureOf(m)),
+    });
     const p = parseToken(json);
     expect(encode(p)).toBe(encode(m));
     expect(() => verifyMacaroon(json, { rootKey: key, satisfies: () => true })).not.toThrow();
@@ -156,7 +172,10 @@ describe('V2J strictness', () => {
     ['caveat not an object', JSON.stringify({ i: 'id', c: [1], s64 })],
     ['caveat without id', JSON.stringify({ i: 'id', c: [{ v64: 'AA' }], s64 })],
     ['caveat both v and v64', JSON.stringify({ i: 'id', c: [{ i: 'x', v: 'a', v64: 'AA' }], s64 })],
-    ['first-party caveat with location', JSON.stringify({ i: 'id', c: [{ i: 'x', l: 'loc' }], s64 })],
+    [
+      'first-party caveat with location',
+      JSON.stringify({ i: 'id', c: [{ i: 'x', l: 'loc' }], s64 }),
+    ],
     ['unknown caveat member', JSON.stringify({ i: 'id', c: [{ i: 'x', cl: 'loc' }], s64 })],
     ['identifier not a string', JSON.stringify({ i: 5, s64 })],
     ['location not a string', JSON.stringify({ l: 5, i: 'id', s64 })],
@@ -170,20 +189,33 @@ describe('V2J strictness', () => {
 
 describe('limits (ERR_TOKEN_TOO_LARGE, checked before decoding)', () => {
   it('rejects text over maxTokenBytes before decoding it (even if it is not base64)', () => {
-    expectCode(() => parseToken('!'.repeat(DEFAULT_LIMITS.maxTokenBytes + 1)), 'ERR_TOKEN_TOO_LARGE');
+    expectCode(
+      () => parseToken('!'.repeat(DEFAULT_LIMITS.maxTokenBytes + 1)),
+      'ERR_TOKEN_TOO_LARGE',
+    );
     expectCode(() => parseToken('!'.repeat(101), { maxTokenBytes: 100 }), 'ERR_TOKEN_TOO_LARGE');
-    expectCode(() => parseToken(`{"i":"${'é'.repeat(60)}"}`, { maxTokenBytes: 100 }), 'ERR_TOKEN_TOO_LARGE');
+    expectCode(
+      () => parseToken(`{"i":"${'é'.repeat(60)}"}`, { maxTokenBytes: 100 }),
+      'ERR_TOKEN_TOO_LARGE',
+    );
   });
   it('rejects more caveats than maxCaveats, in binary and JSON', () => {
     let m = createMacaroon({ rootKey: key, identifier: 'id' });
     for (let i = 0; i < 5; i++) m = addFirstPartyCaveat(m, `c${i}`);
     expect(parseToken(encode(m), { maxCaveats: 5 }).caveats.length).toBe(5);
     expectCode(() => parseToken(encode(m), { maxCaveats: 4 }), 'ERR_TOKEN_TOO_LARGE');
-    const json = JSON.stringify({ i: 'id', c: m.caveats.map((c) => ({ i64: base64UrlEncode(c.id) })), s64: base64UrlEncode(signatureOf(m)) });
+    const json = JSON.stringify({
+      i: 'id',
+      c: m.caveats.map((c) => ({ i64: base64UrlEncode(c.id) })),
+      s64: base64UrlEncode(signatureOf(m)),
+    });
     expectCode(() => parseToken(json, { maxCaveats: 4 }), 'ERR_TOKEN_TOO_LARGE');
   });
   it('rejects a caveat longer than maxConditionBytes', () => {
-    const m = addFirstPartyCaveat(createMacaroon({ rootKey: key, identifier: 'id' }), 'x'.repeat(1025));
+    const m = addFirstPartyCaveat(
+      createMacaroon({ rootKey: key, identifier: 'id' }),
+      'x'.repeat(1025),
+    );
     expectCode(() => parseToken(encode(m)), 'ERR_TOKEN_TOO_LARGE');
     expect(parseToken(encode(m), { maxConditionBytes: 1025 }).caveats.length).toBe(1);
   });
@@ -199,7 +231,12 @@ describe('decode (untrusted view)', () => {
     let m = createMacaroon({ rootKey: key, identifier: 'plain id', location: 'loc' });
     m = addFirstPartyCaveat(m, 'a = 1');
     m = addFirstPartyCaveat(m, new Uint8Array([0xff, 0xfe]));
-    m = addThirdPartyCaveat(m, { location: 'https://auth', caveatKey: key, caveatId: 'tp', nonce: new Uint8Array(24) });
+    m = addThirdPartyCaveat(m, {
+      location: 'https://auth',
+      caveatKey: key,
+      caveatId: 'tp',
+      nonce: new Uint8Array(24),
+    });
     const d = decode(encode(m));
     expect(d.chit).toBeNull();
     expect(d.location).toBe('loc');

@@ -23,9 +23,20 @@ describe('Chit identifier', () => {
         fc.integer({ min: 0, max: 2 ** 40 - 1 }),
         fc.option(fc.stringMatching(/^[a-z0-9:@ -]{1,80}$/), { nil: undefined }),
         (kid, tid, issuedAt, session) => {
-          const bytes = encodeIdentifier({ kid, tokenId: tid, issuedAt, ...(session !== undefined ? { session } : {}) });
+          const bytes = encodeIdentifier({
+            kid,
+            tokenId: tid,
+            issuedAt,
+            ...(session !== undefined ? { session } : {}),
+          });
           const d = decodeIdentifier(bytes);
-          expect(d).toEqual({ version: 1, kid, tokenId: toHex(tid), issuedAt, ...(session !== undefined ? { session } : {}) });
+          expect(d).toEqual({
+            version: 1,
+            kid,
+            tokenId: toHex(tid),
+            issuedAt,
+            ...(session !== undefined ? { session } : {}),
+          });
           expect(Object.isFrozen(d)).toBe(true);
         },
       ),
@@ -61,7 +72,9 @@ describe('Chit identifier', () => {
     expect(() => encodeIdentifier({ ...ok, kid: 'k 1' })).toThrow(RangeError);
     expect(() => encodeIdentifier({ ...ok, kid: 5 as unknown as string })).toThrow(TypeError);
     expect(() => encodeIdentifier({ ...ok, tokenId: new Uint8Array(15) })).toThrow(/tokenId/);
-    expect(() => encodeIdentifier({ ...ok, tokenId: 'x' as unknown as Uint8Array })).toThrow(TypeError);
+    expect(() => encodeIdentifier({ ...ok, tokenId: 'x' as unknown as Uint8Array })).toThrow(
+      TypeError,
+    );
     expect(() => encodeIdentifier({ ...ok, issuedAt: -1 })).toThrow(RangeError);
     expect(() => encodeIdentifier({ ...ok, issuedAt: 1.5 })).toThrow(/issuedAt/);
     expect(() => encodeIdentifier({ ...ok, issuedAt: 2 ** 40 })).toThrow(RangeError);

@@ -6,6 +6,7 @@
  */
 import macaroon from 'macaroon';
 import { describe, expect, it } from 'vitest';
+import type { Macaroon } from '../src/index.js';
 import {
   addFirstPartyCaveat,
   addThirdPartyCaveat,
@@ -23,14 +24,23 @@ import {
   verify,
   verifyMacaroon,
 } from '../src/index.js';
-import type { Macaroon } from '../src/index.js';
 
 const NOW = 1767225600;
 const masterKey = new Uint8Array(32).map((_, i) => i * 7);
 const authKey = utf8Encode('auth service shared key');
 const tokenId = new Uint8Array(16).fill(0xab);
-const CONTEXT = { tenant: '42', resource: 'orders/9', action: 'read', attributes: { customer_id: '7' } };
-const conditions = [caveat.tenant('42'), caveat.resource('orders/*'), caveat.action('read'), caveat.expires(NOW + 60)];
+const CONTEXT = {
+  tenant: '42',
+  resource: 'orders/9',
+  action: 'read',
+  attributes: { customer_id: '7' },
+};
+const conditions = [
+  caveat.tenant('42'),
+  caveat.resource('orders/*'),
+  caveat.action('read'),
+  caveat.expires(NOW + 60),
+];
 
 interface JsMacaroon {
   verify(rootKey: Uint8Array, check: (c: string) => string | null, discharges?: JsMacaroon[]): void;
@@ -42,7 +52,12 @@ interface JsMacaroon {
   readonly identifier: Uint8Array;
 }
 const js = macaroon as unknown as {
-  newMacaroon(o: { rootKey: Uint8Array; identifier: string | Uint8Array; location?: string; version?: number }): JsMacaroon;
+  newMacaroon(o: {
+    rootKey: Uint8Array;
+    identifier: string | Uint8Array;
+    location?: string;
+    version?: number;
+  }): JsMacaroon;
   importMacaroon(o: unknown): JsMacaroon;
 };
 
@@ -64,8 +79,18 @@ describe('Chit -> js-macaroon', () => {
   it('js-macaroon verifies a Chit token (binary import and JSON import) with a discharge', () => {
     let m = mint({ key: masterKey, kid: 'k1', tokenId, issuedAt: NOW, caveats: conditions });
     m = attenuate(m, [caveat.attribute('customer_id', '7')]);
-    m = addThirdPartyCaveat(m, { location: 'https://auth', caveatKey: authKey, caveatId: 'is-alice', nonce: new Uint8Array(24).fill(9) });
-    const d = bindDischarge(m, attenuate(createMacaroon({ rootKey: authKey, identifier: 'is-alice' }), [caveat.principal('alice')]));
+    m = addThirdPartyCaveat(m, {
+      location: 'https://auth',
+      caveatKey: authKey,
+      caveatId: 'is-alice',
+      nonce: new Uint8Array(24).fill(9),
+    });
+    const d = bindDischarge(
+      m,
+      attenuate(createMacaroon({ rootKey: authKey, identifier: 'is-alice' }), [
+        caveat.principal('alice'),
+      ]),
+    );
     const seen: string[] = [];
     const check = (c: string) => {
       seen.push(c);
@@ -77,9 +102,15 @@ describe('Chit -> js-macaroon', () => {
     const jm2 = js.importMacaroon(JSON.parse(toV2J(m)));
     jm2.verify(masterKey, () => null, [js.importMacaroon(JSON.parse(toV2J(d)))]);
     // and it refuses what we would refuse
-    expect(() => jm.verify(new Uint8Array(32), () => null, [js.importMacaroon(encode(d))])).toThrow();
+    expect(() =>
+      jm.verify(new Uint8Array(32), () => null, [js.importMacaroon(encode(d))]),
+    ).toThrow();
     expect(() => jm.verify(masterKey, () => null, [])).toThrow();
-    expect(() => jm.verify(masterKey, (c) => (c === 'principal = alice' ? 'no' : null), [js.importMacaroon(encode(d))])).toThrow();
+    expect(() =>
+      jm.verify(masterKey, (c) => (c === 'principal = alice' ? 'no' : null), [
+        js.importMacaroon(encode(d)),
+      ]),
+    ).toThrow();
   });
 });
 
@@ -89,7 +120,12 @@ describe('js-macaroon -> Chit', () => {
     const jm = js.newMacaroon({ rootKey: masterKey, identifier, version: 2 });
     for (const c of conditions) jm.addFirstPartyCaveat(c);
     jm.addThirdPartyCaveat(authKey, 'is-alice', 'https://auth');
-    const jd = js.newMacaroon({ rootKey: authKey, identifier: 'is-alice', location: 'https://auth', version: 2 });
+    const jd = js.newMacaroon({
+      rootKey: authKey,
+      identifier: 'is-alice',
+      location: 'https://auth',
+      version: 2,
+    });
     jd.addFirstPartyCaveat('principal = alice');
     jd.bindToRoot(jm.signature);
     const primary = JSON.stringify(jm.exportJSON());
@@ -102,20 +138,39 @@ describe('js-macaroon -> Chit', () => {
     });
     expect(cap.tokenId).toBe(toHex(tokenId));
     expect(cap.principal).toBe('alice');
-    expect(() => verifyMacaroon(primary, { rootKey: masterKey, discharges: [discharge], satisfies: () => true })).not.toThrow();
-    expect(() => verify(primary, { keys: () => masterKey, context: CONTEXT, clock: () => NOW * 1000 })).toThrow(
-      expect.objectContaining({ code: 'ERR_DISCHARGE_MISSING' }),
-    );
     expect(() =>
-      verify(primary, { keys: () => new Uint8Array(32), context: CONTEXT, clock: () => NOW * 1000, discharges: [discharge] }),
+      verifyMacaroon(primary, {
+        rootKey: masterKey,
+        discharges: [discharge],
+        satisfies: () => true,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      verify(primary, { keys: () => masterKey, context: CONTEXT, clock: () => NOW * 1000 }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_DISCHARGE_MISSING' }));
+    expect(() =>
+      verify(primary, {
+        keys: () => new Uint8Array(32),
+        context: CONTEXT,
+        clock: () => NOW * 1000,
+        discharges: [discharge],
+      }),
     ).toThrow(expect.objectContaining({ code: 'ERR_SIGNATURE_INVALID' }));
   });
   it('same root key, identifier and caveats give the same signature and bytes in both libraries', () => {
-    const jm = js.newMacaroon({ rootKey: masterKey, identifier: 'plain', location: 'loc', version: 2 });
+    const jm = js.newMacaroon({
+      rootKey: masterKey,
+      identifier: 'plain',
+      location: 'loc',
+      version: 2,
+    });
     jm.addFirstPartyCaveat('a = 1');
     jm.addFirstPartyCaveat('b = 2');
     const m = addFirstPartyCaveat(
-      addFirstPartyCaveat(createMacaroon({ rootKey: masterKey, identifier: 'plain', location: 'loc' }), 'a = 1'),
+      addFirstPartyCaveat(
+        createMacaroon({ rootKey: masterKey, identifier: 'plain', location: 'loc' }),
+        'a = 1',
+      ),
       'b = 2',
     );
     expect(toHex(m.signature)).toBe(toHex(jm.signature));

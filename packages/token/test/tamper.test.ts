@@ -9,15 +9,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ChitError,
-  type Macaroon,
   addThirdPartyCaveat,
   base64UrlEncode,
   bindDischarge,
+  ChitError,
   caveat,
   createMacaroon,
   encode,
   encodeBinary,
+  type Macaroon,
   mint,
   verifyChain,
 } from '../src/index.js';
@@ -28,7 +28,11 @@ const KEY = new Uint8Array(32).fill(0x5a);
 const AUTH = new Uint8Array(32).fill(0xa5);
 // Any kid resolves to the key: a changed kid must be caught by the signature, not the resolver.
 const keys = () => KEY;
-const TOKEN_CODES = new Set(['ERR_TOKEN_MALFORMED', 'ERR_TOKEN_TOO_LARGE', 'ERR_SIGNATURE_INVALID']);
+const TOKEN_CODES = new Set([
+  'ERR_TOKEN_MALFORMED',
+  'ERR_TOKEN_TOO_LARGE',
+  'ERR_SIGNATURE_INVALID',
+]);
 const DISCHARGE_CODES = new Set([...TOKEN_CODES, 'ERR_DISCHARGE_MISSING', 'ERR_DISCHARGE_INVALID']);
 
 const POOL = [
@@ -55,7 +59,10 @@ const arbCase = fc
     issuedAt: fc.integer({ min: 0, max: 2 ** 40 - 1 }),
     kid: fc.stringMatching(/^[a-z0-9]{1,8}$/),
     session: fc.option(fc.stringMatching(/^[a-z0-9-]{1,12}$/), { nil: undefined }),
-    picks: fc.uniqueArray(fc.integer({ min: 0, max: POOL.length - 1 }), { minLength: 2, maxLength: 6 }),
+    picks: fc.uniqueArray(fc.integer({ min: 0, max: POOL.length - 1 }), {
+      minLength: 2,
+      maxLength: 6,
+    }),
     thirdParty: fc.boolean(),
     nonce: fc.uint8Array({ minLength: 24, maxLength: 24 }),
   })
@@ -69,7 +76,11 @@ const arbCase = fc
       caveats: r.picks.map((i) => POOL[i]!),
     });
     if (!r.thirdParty) return { primary: primary0 };
-    const primary = addThirdPartyCaveat(primary0, { caveatKey: AUTH, caveatId: 'tp-1', nonce: r.nonce });
+    const primary = addThirdPartyCaveat(primary0, {
+      caveatKey: AUTH,
+      caveatId: 'tp-1',
+      nonce: r.nonce,
+    });
     const d = createMacaroon({ rootKey: AUTH, identifier: 'tp-1' });
     return { primary, discharge: bindDischarge(primary, d) };
   });
@@ -93,7 +104,9 @@ function rebuilt(m: Macaroon, caveats: Macaroon['caveats'], sig: Uint8Array = m.
 }
 
 function sameCaveats(a: Macaroon['caveats'], b: Macaroon['caveats']): boolean {
-  return a.length === b.length && a.every((c, i) => base64UrlEncode(c.id) === base64UrlEncode(b[i]!.id));
+  return (
+    a.length === b.length && a.every((c, i) => base64UrlEncode(c.id) === base64UrlEncode(b[i]!.id))
+  );
 }
 
 function bitFlips(bin: Uint8Array, each: (text: string) => void) {
@@ -112,7 +125,9 @@ describe('tamper', () => {
   it('the untampered tokens verify (so the rejections below mean something)', () => {
     for (const c of generated) {
       const discharges = c.discharge ? [encode(c.discharge)] : [];
-      expect(verifyChain(encode(c.primary), { keys, discharges }).caveats.length).toBeGreaterThan(1);
+      expect(verifyChain(encode(c.primary), { keys, discharges }).caveats.length).toBeGreaterThan(
+        1,
+      );
     }
   });
 
@@ -126,13 +141,24 @@ describe('tamper', () => {
       const text = encode(primary);
       // every single-bit flip of the primary (and of the discharge)
       bitFlips(bin, (t) => expectRejected(t, dText, allowed));
-      if (discharge && dText) bitFlips(encodeBinary(discharge), (t) => expectRejected(text, t, allowed));
+      if (discharge && dText)
+        bitFlips(encodeBinary(discharge), (t) => expectRejected(text, t, allowed));
       // every truncation of the binary form and of the text form
-      for (let len = 0; len < bin.length; len++) expectRejected(base64UrlEncode(bin.subarray(0, len)), dText, allowed);
-      for (let len = 0; len < text.length; len++) expectRejected(text.slice(0, len), dText, allowed);
+      for (let len = 0; len < bin.length; len++)
+        expectRejected(base64UrlEncode(bin.subarray(0, len)), dText, allowed);
+      for (let len = 0; len < text.length; len++)
+        expectRejected(text.slice(0, len), dText, allowed);
       const cav = primary.caveats;
       // removal of each caveat
-      for (let i = 0; i < cav.length; i++) expectRejected(rebuilt(primary, cav.filter((_, j) => j !== i)), dText, allowed);
+      for (let i = 0; i < cav.length; i++)
+        expectRejected(
+          rebuilt(
+            primary,
+            cav.filter((_, j) => j !== i),
+          ),
+          dText,
+          allowed,
+        );
       // every reordering by a swap
       for (let i = 0; i < cav.length; i++) {
         for (let j = i + 1; j < cav.length; j++) {
@@ -163,15 +189,35 @@ describe('tamper', () => {
       // a discharge presented without its binding, or a token without its discharge
       if (discharge) {
         expectRejected(text, undefined, allowed);
-        expectRejected(text, encode(createMacaroon({ rootKey: AUTH, identifier: 'tp-1' })), allowed);
+        expectRejected(
+          text,
+          encode(createMacaroon({ rootKey: AUTH, identifier: 'tp-1' })),
+          allowed,
+        );
       }
     }
     expect(cases).toBeGreaterThanOrEqual(100_000);
   });
 
   it('a location is an unsigned hint: changing it keeps the same authority', () => {
-    const m = mint({ key: KEY, kid: 'k', tokenId: new Uint8Array(16), issuedAt: 1, location: 'https://a' });
-    const moved = asMacaroon({ identifier: m.identifier, caveats: m.caveats, signature: m.signature, location: 'https://b' }, 'm');
-    expect(verifyChain(moved, { keys }).fingerprints).toEqual(verifyChain(m, { keys }).fingerprints);
+    const m = mint({
+      key: KEY,
+      kid: 'k',
+      tokenId: new Uint8Array(16),
+      issuedAt: 1,
+      location: 'https://a',
+    });
+    const moved = asMacaroon(
+      {
+        identifier: m.identifier,
+        caveats: m.caveats,
+        signature: m.signature,
+        location: 'https://b',
+      },
+      'm',
+    );
+    expect(verifyChain(moved, { keys }).fingerprints).toEqual(
+      verifyChain(m, { keys }).fingerprints,
+    );
   });
 });

@@ -24,7 +24,11 @@ const text = (s: string) => utf8Encode(s);
 describe('libmacaroons README vectors', () => {
   const key = text('this is our super secret key; only we should know it');
   it('reproduces every first-party row', () => {
-    const m0 = createMacaroon({ rootKey: key, identifier: 'we used our secret key', location: 'http://mybank/' });
+    const m0 = createMacaroon({
+      rootKey: key,
+      identifier: 'we used our secret key',
+      location: 'http://mybank/',
+    });
     expect(hexSig(m0)).toBe('e3d9e02908526c4c0039ae15114115d97fdd68bf2ba379b342aaf0f617d0552f');
     const m1 = addFirstPartyCaveat(m0, 'account = 3735928559');
     expect(hexSig(m1)).toBe('1efe4763f290dbce0c1d08477367e11f4eee456a64933cf662d79772dbb82128');
@@ -32,8 +36,14 @@ describe('libmacaroons README vectors', () => {
     expect(hexSig(m2)).toBe('b5f06c8c8ef92f6c82c6ff282cd1f8bd1849301d09a2db634ba182536a611c49');
     const m3 = addFirstPartyCaveat(m2, 'email = alice@example.org');
     expect(hexSig(m3)).toBe('ddf553e46083e55b8d71ab822be3d8fcf21d6bf19c40d617bb9fb438934474b6');
-    const ok = new Set(['account = 3735928559', 'time < 2020-01-01T00:00', 'email = alice@example.org']);
-    expect(() => verifyMacaroon(encode(m3), { rootKey: key, satisfies: (c) => ok.has(c) })).not.toThrow();
+    const ok = new Set([
+      'account = 3735928559',
+      'time < 2020-01-01T00:00',
+      'email = alice@example.org',
+    ]);
+    expect(() =>
+      verifyMacaroon(encode(m3), { rootKey: key, satisfies: (c) => ok.has(c) }),
+    ).not.toThrow();
   });
 
   const key2 = text('this is a different super-secret key; never use the same secret twice');
@@ -41,7 +51,11 @@ describe('libmacaroons README vectors', () => {
   const cid = 'this was how we remind auth of key/pred';
   function thirdPartyRows() {
     const m = addFirstPartyCaveat(
-      createMacaroon({ rootKey: key2, identifier: 'we used our other secret key', location: 'http://mybank/' }),
+      createMacaroon({
+        rootKey: key2,
+        identifier: 'we used our other secret key',
+        location: 'http://mybank/',
+      }),
       'account = 3735928559',
     );
     const tp = addThirdPartyCaveat(m, {
@@ -65,7 +79,11 @@ describe('libmacaroons README vectors', () => {
     expect(hexSig(bound)).toBe('d115ef1c133b1126978d5ab27f69d99ba9d0468cd6c1b7e47b8c1c59019cb019');
     const ok = new Set(['account = 3735928559', 'time < 2020-01-01T00:00']);
     expect(() =>
-      verifyMacaroon(encode(tp), { rootKey: key2, discharges: [encode(bound)], satisfies: (c) => ok.has(c) }),
+      verifyMacaroon(encode(tp), {
+        rootKey: key2,
+        discharges: [encode(bound)],
+        satisfies: (c) => ok.has(c),
+      }),
     ).not.toThrow();
   });
 
@@ -95,9 +113,11 @@ describe('libmacaroons README vectors', () => {
 
 describe('libmacaroons test/unit V2 vectors', () => {
   const key = text('this is the key');
-  const root = () => createMacaroon({ rootKey: key, identifier: 'keyid', location: 'http://example.org/' });
+  const root = () =>
+    createMacaroon({ rootKey: key, identifier: 'keyid', location: 'http://example.org/' });
   it('root_v2_1: exact text form', () => {
-    const expected = 'AgETaHR0cDovL2V4YW1wbGUub3JnLwIFa2V5aWQAAAYgfN7nklEcW8b1KEhYBd_psk54XijiqZMB-dcRxgnjjvc';
+    const expected =
+      'AgETaHR0cDovL2V4YW1wbGUub3JnLwIFa2V5aWQAAAYgfN7nklEcW8b1KEhYBd_psk54XijiqZMB-dcRxgnjjvc';
     expect(encode(root())).toBe(expected);
     expect(encode(parseToken(expected))).toBe(expected);
     expect(() => verifyMacaroon(expected, { rootKey: key, satisfies: () => false })).not.toThrow();
@@ -111,10 +131,12 @@ describe('libmacaroons test/unit V2 vectors', () => {
       'AgETaHR0cDovL2V4YW1wbGUub3JnLwIFa2V5aWQAAhRhY2NvdW50ID0gMzczNTkyODU1OQACDHVzZXIgPSBhbGljZQAABiBL6WfNHqDGsmuvakqU7psFsViG2guoXoxCqTyNDhJe_A==';
     expect(encode(m6)).toBe(published.replace(/=+$/, ''));
     const ok = new Set(['account = 3735928559', 'user = alice']);
-    expect(() => verifyMacaroon(published, { rootKey: key, satisfies: (c) => ok.has(c) })).not.toThrow();
-    expect(() => verifyMacaroon(published, { rootKey: key, satisfies: (c) => c === 'user = alice' })).toThrow(
-      expect.objectContaining({ code: 'ERR_CAVEAT_UNSATISFIED' }),
-    );
+    expect(() =>
+      verifyMacaroon(published, { rootKey: key, satisfies: (c) => ok.has(c) }),
+    ).not.toThrow();
+    expect(() =>
+      verifyMacaroon(published, { rootKey: key, satisfies: (c) => c === 'user = alice' }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CAVEAT_UNSATISFIED' }));
   });
 });
 
@@ -133,10 +155,19 @@ describe('go-macaroon verification scenarios (recursive third-party caveats)', (
   }
   function make(specs: Spec[]) {
     const ms = specs.map((s) => {
-      let m = createMacaroon({ rootKey: text(s.rootKey), identifier: s.id, ...(s.location ? { location: s.location } : {}) });
+      let m = createMacaroon({
+        rootKey: text(s.rootKey),
+        identifier: s.id,
+        ...(s.location ? { location: s.location } : {}),
+      });
       for (const c of s.caveats ?? []) {
         m = c.location
-          ? addThirdPartyCaveat(m, { location: c.location, caveatKey: text(c.rootKey!), caveatId: c.condition, nonce: nonce() })
+          ? addThirdPartyCaveat(m, {
+              location: c.location,
+              caveatKey: text(c.rootKey!),
+              caveatId: c.condition,
+              nonce: nonce(),
+            })
           : addFirstPartyCaveat(m, c.condition);
       }
       return m;
@@ -145,30 +176,81 @@ describe('go-macaroon verification scenarios (recursive third-party caveats)', (
     return { primary: primary!, discharges: rest.map((d) => encode(bindDischarge(primary!, d))) };
   }
   const recursive: Spec[] = [
-    { rootKey: 'root-key', id: 'root-id', caveats: [{ condition: 'wonderful' }, { condition: 'bob-is-great', location: 'bob', rootKey: 'bob-caveat-root-key' }, { condition: 'charlie-is-great', location: 'charlie', rootKey: 'charlie-caveat-root-key' }] },
-    { location: 'bob', rootKey: 'bob-caveat-root-key', id: 'bob-is-great', caveats: [{ condition: 'splendid' }, { condition: 'barbara-is-great', location: 'barbara', rootKey: 'barbara-caveat-root-key' }] },
-    { location: 'charlie', rootKey: 'charlie-caveat-root-key', id: 'charlie-is-great', caveats: [{ condition: 'splendid' }, { condition: 'celine-is-great', location: 'celine', rootKey: 'celine-caveat-root-key' }] },
-    { location: 'barbara', rootKey: 'barbara-caveat-root-key', id: 'barbara-is-great', caveats: [{ condition: 'spiffing' }, { condition: 'ben-is-great', location: 'ben', rootKey: 'ben-caveat-root-key' }] },
+    {
+      rootKey: 'root-key',
+      id: 'root-id',
+      caveats: [
+        { condition: 'wonderful' },
+        { condition: 'bob-is-great', location: 'bob', rootKey: 'bob-caveat-root-key' },
+        { condition: 'charlie-is-great', location: 'charlie', rootKey: 'charlie-caveat-root-key' },
+      ],
+    },
+    {
+      location: 'bob',
+      rootKey: 'bob-caveat-root-key',
+      id: 'bob-is-great',
+      caveats: [
+        { condition: 'splendid' },
+        { condition: 'barbara-is-great', location: 'barbara', rootKey: 'barbara-caveat-root-key' },
+      ],
+    },
+    {
+      location: 'charlie',
+      rootKey: 'charlie-caveat-root-key',
+      id: 'charlie-is-great',
+      caveats: [
+        { condition: 'splendid' },
+        { condition: 'celine-is-great', location: 'celine', rootKey: 'celine-caveat-root-key' },
+      ],
+    },
+    {
+      location: 'barbara',
+      rootKey: 'barbara-caveat-root-key',
+      id: 'barbara-is-great',
+      caveats: [
+        { condition: 'spiffing' },
+        { condition: 'ben-is-great', location: 'ben', rootKey: 'ben-caveat-root-key' },
+      ],
+    },
     { location: 'ben', rootKey: 'ben-caveat-root-key', id: 'ben-is-great' },
-    { location: 'celine', rootKey: 'celine-caveat-root-key', id: 'celine-is-great', caveats: [{ condition: 'high-fiving' }] },
+    {
+      location: 'celine',
+      rootKey: 'celine-caveat-root-key',
+      id: 'celine-is-great',
+      caveats: [{ condition: 'high-fiving' }],
+    },
   ];
   it('verifies the recursive tree when every condition holds', () => {
     const { primary, discharges } = make(recursive);
     const ok = new Set(['wonderful', 'splendid', 'high-fiving', 'spiffing']);
-    expect(() => verifyMacaroon(primary, { rootKey: text('root-key'), discharges, satisfies: (c) => ok.has(c) })).not.toThrow();
+    expect(() =>
+      verifyMacaroon(primary, {
+        rootKey: text('root-key'),
+        discharges,
+        satisfies: (c) => ok.has(c),
+      }),
+    ).not.toThrow();
   });
   it('fails when a nested discharge condition does not hold', () => {
     const { primary, discharges } = make(recursive);
     const ok = new Set(['wonderful', 'splendid', 'spiffing']);
-    expect(() => verifyMacaroon(primary, { rootKey: text('root-key'), discharges, satisfies: (c) => ok.has(c) })).toThrow(
-      expect.objectContaining({ code: 'ERR_CAVEAT_UNSATISFIED' }),
-    );
+    expect(() =>
+      verifyMacaroon(primary, {
+        rootKey: text('root-key'),
+        discharges,
+        satisfies: (c) => ok.has(c),
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CAVEAT_UNSATISFIED' }));
   });
   it('fails with ERR_DISCHARGE_MISSING when a nested discharge is absent', () => {
     const { primary, discharges } = make(recursive.slice(0, 2));
     const ok = new Set(['wonderful', 'splendid']);
     expect(() =>
-      verifyMacaroon(primary, { rootKey: text('root-key'), discharges, satisfies: (c) => ok.has(c) }),
+      verifyMacaroon(primary, {
+        rootKey: text('root-key'),
+        discharges,
+        satisfies: (c) => ok.has(c),
+      }),
     ).toThrow(expect.objectContaining({ code: 'ERR_DISCHARGE_MISSING' }));
   });
 });

@@ -1,7 +1,6 @@
 /** Chit verification: mint, attenuate, verify, discharges, the verified-chain cache. */
 import { describe, expect, it } from 'vitest';
 import {
-  type Macaroon,
   addFirstPartyCaveat,
   addThirdPartyCaveat,
   attenuate,
@@ -13,6 +12,7 @@ import {
   encode,
   fingerprint,
   httpStatusFor,
+  type Macaroon,
   mint,
   parseToken,
   utf8Encode,
@@ -42,7 +42,12 @@ const CONDITIONS = [
   caveat.expires(NOW + 3600),
   caveat.attribute('customer_id', '7'),
 ];
-const CONTEXT = { tenant: '42', resource: 'orders/17', action: 'read', attributes: { customer_id: '7' } };
+const CONTEXT = {
+  tenant: '42',
+  resource: 'orders/17',
+  action: 'read',
+  attributes: { customer_id: '7' },
+};
 function token(extra: Partial<Parameters<typeof mint>[0]> = {}) {
   return mint({ key: K1, kid: 'k1', tokenId: tid(), issuedAt: NOW, caveats: CONDITIONS, ...extra });
 }
@@ -84,15 +89,31 @@ describe('mint + verify', () => {
     const cc = verify(child, { keys, context: CONTEXT, clock });
     expect(cc.fingerprints.slice(0, 6)).toEqual(pc.fingerprints);
     expect(cc.fingerprints).toHaveLength(7);
-    expectCode(() => verify(child, { keys, context: { ...CONTEXT, resource: 'orders/18' }, clock }), 'ERR_CAVEAT_UNSATISFIED', 403);
-    expect(() => verify(parent, { keys, context: { ...CONTEXT, resource: 'orders/18' }, clock })).not.toThrow();
+    expectCode(
+      () => verify(child, { keys, context: { ...CONTEXT, resource: 'orders/18' }, clock }),
+      'ERR_CAVEAT_UNSATISFIED',
+      403,
+    );
+    expect(() =>
+      verify(parent, { keys, context: { ...CONTEXT, resource: 'orders/18' }, clock }),
+    ).not.toThrow();
   });
   it('attenuate and mint reject non-canonical or unknown conditions (never normalise)', () => {
     const m = token();
     expectCode(() => attenuate(m, ['tenant=42']), 'ERR_CAVEAT_MALFORMED');
     expectCode(() => attenuate(m, ['tenant  = 42']), 'ERR_CAVEAT_MALFORMED');
     expectCode(() => attenuate(m, ['frobnicate ~ 1']), 'ERR_CAVEAT_UNKNOWN');
-    expectCode(() => mint({ key: K1, kid: 'k1', tokenId: tid(), issuedAt: NOW, caveats: ['action in [write,read]'] }), 'ERR_CAVEAT_MALFORMED');
+    expectCode(
+      () =>
+        mint({
+          key: K1,
+          kid: 'k1',
+          tokenId: tid(),
+          issuedAt: NOW,
+          caveats: ['action in [write,read]'],
+        }),
+      'ERR_CAVEAT_MALFORMED',
+    );
     expect(() => attenuate(m, [5 as unknown as string])).toThrow(/conditions\[0\]/);
   });
   it('budgets key on the fingerprint after their condition', () => {
@@ -118,23 +139,47 @@ describe('rejections', () => {
   it('an unknown caveat is judged only after the signature verified', () => {
     const m = addFirstPartyCaveat(token(), 'frobnicate ~ 1');
     expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_CAVEAT_UNKNOWN', 403);
-    const forged = addFirstPartyCaveat(mint({ key: K2, kid: 'k1', tokenId: tid(), issuedAt: NOW }), 'frobnicate ~ 1');
+    const forged = addFirstPartyCaveat(
+      mint({ key: K2, kid: 'k1', tokenId: tid(), issuedAt: NOW }),
+      'frobnicate ~ 1',
+    );
     expectCode(() => verify(forged, { keys, context: CONTEXT, clock }), 'ERR_SIGNATURE_INVALID');
     const notUtf8 = addFirstPartyCaveat(token(), new Uint8Array([0xff]));
-    expectCode(() => verify(notUtf8, { keys, context: CONTEXT, clock }), 'ERR_CAVEAT_MALFORMED', 403);
+    expectCode(
+      () => verify(notUtf8, { keys, context: CONTEXT, clock }),
+      'ERR_CAVEAT_MALFORMED',
+      403,
+    );
   });
   it('expiry with leeway', () => {
     const m = token();
     const at = (s: number) => () => s * 1000;
     expect(() => verify(m, { keys, context: CONTEXT, clock: at(NOW + 3600 + 29) })).not.toThrow();
-    expectCode(() => verify(m, { keys, context: CONTEXT, clock: at(NOW + 3600 + 30) }), 'ERR_TOKEN_EXPIRED', 401);
-    expectCode(() => verify(m, { keys, context: CONTEXT, clock: at(NOW + 3600), leeway: 0 }), 'ERR_TOKEN_EXPIRED');
+    expectCode(
+      () => verify(m, { keys, context: CONTEXT, clock: at(NOW + 3600 + 30) }),
+      'ERR_TOKEN_EXPIRED',
+      401,
+    );
+    expectCode(
+      () => verify(m, { keys, context: CONTEXT, clock: at(NOW + 3600), leeway: 0 }),
+      'ERR_TOKEN_EXPIRED',
+    );
   });
   it('a request outside the token -> ERR_CAVEAT_UNSATISFIED (403)', () => {
     const m = token();
-    expectCode(() => verify(m, { keys, context: { ...CONTEXT, tenant: '43' }, clock }), 'ERR_CAVEAT_UNSATISFIED', 403);
-    expectCode(() => verify(m, { keys, context: { ...CONTEXT, action: 'delete' }, clock }), 'ERR_CAVEAT_UNSATISFIED');
-    expectCode(() => verify(m, { keys, context: { ...CONTEXT, attributes: { customer_id: '8' } }, clock }), 'ERR_CAVEAT_UNSATISFIED');
+    expectCode(
+      () => verify(m, { keys, context: { ...CONTEXT, tenant: '43' }, clock }),
+      'ERR_CAVEAT_UNSATISFIED',
+      403,
+    );
+    expectCode(
+      () => verify(m, { keys, context: { ...CONTEXT, action: 'delete' }, clock }),
+      'ERR_CAVEAT_UNSATISFIED',
+    );
+    expectCode(
+      () => verify(m, { keys, context: { ...CONTEXT, attributes: { customer_id: '8' } }, clock }),
+      'ERR_CAVEAT_UNSATISFIED',
+    );
   });
 });
 
@@ -142,7 +187,12 @@ describe('third-party caveats and discharges', () => {
   const authKey = utf8Encode('shared with the auth service');
   const nonce = (n: number) => new Uint8Array(24).fill(n);
   function withThirdParty(id = 'user-is-alice', m: Macaroon = token()) {
-    return addThirdPartyCaveat(m, { location: 'https://auth.example', caveatKey: authKey, caveatId: id, nonce: nonce(1) });
+    return addThirdPartyCaveat(m, {
+      location: 'https://auth.example',
+      caveatKey: authKey,
+      caveatId: id,
+      nonce: nonce(1),
+    });
   }
   function discharge(id = 'user-is-alice', conditions: string[] = [caveat.principal('alice')]) {
     let d = createMacaroon({ rootKey: authKey, identifier: id, location: 'https://auth.example' });
@@ -151,62 +201,128 @@ describe('third-party caveats and discharges', () => {
   }
   it('verifies with a bound discharge; discharge conditions join the capability', () => {
     const p = withThirdParty();
-    const cap = verify(encode(p), { keys, context: CONTEXT, clock, discharges: [encode(bindDischarge(p, discharge()))] });
+    const cap = verify(encode(p), {
+      keys,
+      context: CONTEXT,
+      clock,
+      discharges: [encode(bindDischarge(p, discharge()))],
+    });
     expect(cap.principal).toBe('alice');
     expect(cap.caveats).toEqual([...CONDITIONS, 'principal = alice']);
     expect(cap.thirdParty).toEqual([{ id: 'user-is-alice', location: 'https://auth.example' }]);
     expect(cap.fingerprints).toHaveLength(7);
   });
   it('missing discharge -> ERR_DISCHARGE_MISSING (403)', () => {
-    expectCode(() => verify(withThirdParty(), { keys, context: CONTEXT, clock }), 'ERR_DISCHARGE_MISSING', 403);
+    expectCode(
+      () => verify(withThirdParty(), { keys, context: CONTEXT, clock }),
+      'ERR_DISCHARGE_MISSING',
+      403,
+    );
   });
   it('unbound discharge, or bound to another token -> ERR_SIGNATURE_INVALID', () => {
     const p = withThirdParty();
-    expectCode(() => verify(p, { keys, context: CONTEXT, clock, discharges: [discharge()] }), 'ERR_SIGNATURE_INVALID');
+    expectCode(
+      () => verify(p, { keys, context: CONTEXT, clock, discharges: [discharge()] }),
+      'ERR_SIGNATURE_INVALID',
+    );
     const other = withThirdParty();
     expectCode(
-      () => verify(p, { keys, context: CONTEXT, clock, discharges: [bindDischarge(other, discharge())] }),
+      () =>
+        verify(p, {
+          keys,
+          context: CONTEXT,
+          clock,
+          discharges: [bindDischarge(other, discharge())],
+        }),
       'ERR_SIGNATURE_INVALID',
     );
     // bound to a less-attenuated parent, then presented with the attenuated child
     const child = attenuate(p, [caveat.resource('orders/17')]);
     expectCode(
-      () => verify(child, { keys, context: CONTEXT, clock, discharges: [bindDischarge(p, discharge())] }),
+      () =>
+        verify(child, {
+          keys,
+          context: CONTEXT,
+          clock,
+          discharges: [bindDischarge(p, discharge())],
+        }),
       'ERR_SIGNATURE_INVALID',
     );
-    expect(() => verify(child, { keys, context: CONTEXT, clock, discharges: [bindDischarge(child, discharge())] })).not.toThrow();
+    expect(() =>
+      verify(child, {
+        keys,
+        context: CONTEXT,
+        clock,
+        discharges: [bindDischarge(child, discharge())],
+      }),
+    ).not.toThrow();
   });
   it('a discharge made with the wrong caveat key -> ERR_SIGNATURE_INVALID', () => {
     const p = withThirdParty();
     const d = createMacaroon({ rootKey: utf8Encode('wrong'), identifier: 'user-is-alice' });
-    expectCode(() => verify(p, { keys, context: CONTEXT, clock, discharges: [bindDischarge(p, d)] }), 'ERR_SIGNATURE_INVALID');
+    expectCode(
+      () => verify(p, { keys, context: CONTEXT, clock, discharges: [bindDischarge(p, d)] }),
+      'ERR_SIGNATURE_INVALID',
+    );
   });
   it('unused, duplicated, cyclic and too many discharges -> ERR_DISCHARGE_INVALID / ERR_TOKEN_TOO_LARGE', () => {
     const p = withThirdParty();
     const d = bindDischarge(p, discharge());
     const extra = bindDischarge(p, discharge('unrelated'));
-    expectCode(() => verify(p, { keys, context: CONTEXT, clock, discharges: [d, extra] }), 'ERR_DISCHARGE_INVALID', 401);
-    expectCode(() => verify(p, { keys, context: CONTEXT, clock, discharges: [d, d] }), 'ERR_DISCHARGE_INVALID');
-    expectCode(() => verify(token(), { keys, context: CONTEXT, clock, discharges: [d] }), 'ERR_DISCHARGE_INVALID');
+    expectCode(
+      () => verify(p, { keys, context: CONTEXT, clock, discharges: [d, extra] }),
+      'ERR_DISCHARGE_INVALID',
+      401,
+    );
+    expectCode(
+      () => verify(p, { keys, context: CONTEXT, clock, discharges: [d, d] }),
+      'ERR_DISCHARGE_INVALID',
+    );
+    expectCode(
+      () => verify(token(), { keys, context: CONTEXT, clock, discharges: [d] }),
+      'ERR_DISCHARGE_INVALID',
+    );
     // cycle: A's discharge needs B, B's discharge needs A again
-    const dA = addThirdPartyCaveat(discharge('A', []), { caveatKey: authKey, caveatId: 'B', nonce: nonce(2) });
-    const dB = addThirdPartyCaveat(discharge('B', []), { caveatKey: authKey, caveatId: 'A', nonce: nonce(3) });
+    const dA = addThirdPartyCaveat(discharge('A', []), {
+      caveatKey: authKey,
+      caveatId: 'B',
+      nonce: nonce(2),
+    });
+    const dB = addThirdPartyCaveat(discharge('B', []), {
+      caveatKey: authKey,
+      caveatId: 'A',
+      nonce: nonce(3),
+    });
     const pa = withThirdParty('A');
     expectCode(
-      () => verify(pa, { keys, context: CONTEXT, clock, discharges: [bindDischarge(pa, dA), bindDischarge(pa, dB)] }),
+      () =>
+        verify(pa, {
+          keys,
+          context: CONTEXT,
+          clock,
+          discharges: [bindDischarge(pa, dA), bindDischarge(pa, dB)],
+        }),
       'ERR_DISCHARGE_INVALID',
     );
     const many = Array.from({ length: 17 }, () => d);
-    expectCode(() => verify(p, { keys, context: CONTEXT, clock, discharges: many }), 'ERR_TOKEN_TOO_LARGE');
+    expectCode(
+      () => verify(p, { keys, context: CONTEXT, clock, discharges: many }),
+      'ERR_TOKEN_TOO_LARGE',
+    );
   });
   it('a first-party caveat in the second of two discharges is checked (libmacaroons #48)', () => {
     let p = withThirdParty('one');
     p = addThirdPartyCaveat(p, { caveatKey: authKey, caveatId: 'two', nonce: nonce(4) });
     const d1 = bindDischarge(p, discharge('one', []));
     const d2 = bindDischarge(p, discharge('two', [caveat.tenant('43')]));
-    expectCode(() => verify(p, { keys, context: CONTEXT, clock, discharges: [d1, d2] }), 'ERR_CAVEAT_UNSATISFIED');
+    expectCode(
+      () => verify(p, { keys, context: CONTEXT, clock, discharges: [d1, d2] }),
+      'ERR_CAVEAT_UNSATISFIED',
+    );
     const d2ok = bindDischarge(p, discharge('two', [caveat.tenant('42')]));
-    expect(() => verify(p, { keys, context: CONTEXT, clock, discharges: [d1, d2ok] })).not.toThrow();
+    expect(() =>
+      verify(p, { keys, context: CONTEXT, clock, discharges: [d1, d2ok] }),
+    ).not.toThrow();
   });
 });
 
@@ -218,8 +334,14 @@ describe('verified-chain cache', () => {
     const b = verify(t, { keys, context: CONTEXT, clock, cache });
     expect(b).toBe(a);
     expect(cache.size).toBe(1);
-    expectCode(() => verify(t, { keys, context: { ...CONTEXT, tenant: '43' }, clock, cache }), 'ERR_CAVEAT_UNSATISFIED');
-    expectCode(() => verify(t, { keys, context: CONTEXT, clock: () => (NOW + 7200) * 1000, cache }), 'ERR_TOKEN_EXPIRED');
+    expectCode(
+      () => verify(t, { keys, context: { ...CONTEXT, tenant: '43' }, clock, cache }),
+      'ERR_CAVEAT_UNSATISFIED',
+    );
+    expectCode(
+      () => verify(t, { keys, context: CONTEXT, clock: () => (NOW + 7200) * 1000, cache }),
+      'ERR_TOKEN_EXPIRED',
+    );
   });
   it('a retired kid fails even when cached; a replaced key fails; an equal key in a new array hits', () => {
     const cache = createVerifiedChainCache({ maxEntries: 4 });
@@ -230,9 +352,15 @@ describe('verified-chain cache', () => {
     ring.set('k1', K1.slice());
     expect(() => verify(t, { keys: resolver, context: CONTEXT, clock, cache })).not.toThrow();
     ring.delete('k1');
-    expectCode(() => verify(t, { keys: resolver, context: CONTEXT, clock, cache }), 'ERR_KEY_UNKNOWN');
+    expectCode(
+      () => verify(t, { keys: resolver, context: CONTEXT, clock, cache }),
+      'ERR_KEY_UNKNOWN',
+    );
     ring.set('k1', K2);
-    expectCode(() => verify(t, { keys: resolver, context: CONTEXT, clock, cache }), 'ERR_SIGNATURE_INVALID');
+    expectCode(
+      () => verify(t, { keys: resolver, context: CONTEXT, clock, cache }),
+      'ERR_SIGNATURE_INVALID',
+    );
   });
   it('is bounded (LRU) and never caches failures', () => {
     const cache = createVerifiedChainCache({ maxEntries: 2 });
@@ -243,8 +371,14 @@ describe('verified-chain cache', () => {
     verify(t3, { keys, context: CONTEXT, clock, cache }); // evicts t2
     expect(cache.size).toBe(2);
     const bad = encode(mint({ key: K2, kid: 'k1', tokenId: tid(), issuedAt: NOW }));
-    expectCode(() => verify(bad, { keys, context: CONTEXT, clock, cache }), 'ERR_SIGNATURE_INVALID');
-    expectCode(() => verify(bad, { keys, context: CONTEXT, clock, cache }), 'ERR_SIGNATURE_INVALID');
+    expectCode(
+      () => verify(bad, { keys, context: CONTEXT, clock, cache }),
+      'ERR_SIGNATURE_INVALID',
+    );
+    expectCode(
+      () => verify(bad, { keys, context: CONTEXT, clock, cache }),
+      'ERR_SIGNATURE_INVALID',
+    );
     expect(cache.size).toBe(2);
     cache.clear();
     expect(cache.size).toBe(0);
@@ -252,15 +386,26 @@ describe('verified-chain cache', () => {
   it('keys discharges into the cache key', () => {
     const cache = createVerifiedChainCache({ maxEntries: 4 });
     const authKey = utf8Encode('auth');
-    const p = addThirdPartyCaveat(token(), { caveatKey: authKey, caveatId: 'x', nonce: new Uint8Array(24) });
+    const p = addThirdPartyCaveat(token(), {
+      caveatKey: authKey,
+      caveatId: 'x',
+      nonce: new Uint8Array(24),
+    });
     const d = encode(bindDischarge(p, createMacaroon({ rootKey: authKey, identifier: 'x' })));
     verify(encode(p), { keys, context: CONTEXT, clock, cache, discharges: [d] });
-    expectCode(() => verify(encode(p), { keys, context: CONTEXT, clock, cache }), 'ERR_DISCHARGE_MISSING');
+    expectCode(
+      () => verify(encode(p), { keys, context: CONTEXT, clock, cache }),
+      'ERR_DISCHARGE_MISSING',
+    );
   });
   it('validates its options', () => {
     expect(() => createVerifiedChainCache({ maxEntries: 0 })).toThrow(RangeError);
-    expect(() => createVerifiedChainCache({ maxEntries: '1' as unknown as number })).toThrow(/maxEntries/);
-    expect(() => verify('x', { keys, context: CONTEXT, clock, cache: {} as never })).toThrow(/options.cache/);
+    expect(() => createVerifiedChainCache({ maxEntries: '1' as unknown as number })).toThrow(
+      /maxEntries/,
+    );
+    expect(() => verify('x', { keys, context: CONTEXT, clock, cache: {} as never })).toThrow(
+      /options.cache/,
+    );
   });
 });
 

@@ -1,0 +1,128 @@
+/** No signature, intermediate signature or key ever shows in errors, inspect, JSON or decode. */
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  addFirstPartyCaveat,
+  addThirdPartyCaveat,
+  attenuate,
+  base64UrlEncode,
+  bindDischarge,
+  type ChitError,
+  caveat,
+  createMacaroon,
+  createVerifiedChainCache,
+  decode,
+  encode,
+  mint,
+  parseToken,
+  toHex,
+  verify,
+  verifyChain,
+  verifyMacaroon,
+} from '../src/index.js';
+import { signatureOf } from '../src/macaroon.js';
+
+const KEY = new Uint8Array(32).map((_, i) => 200 - i);
+const AUTH = new Uint8Array(32).map((_, i) => 100 + i);
+const NOW = 1767225600;
+
+function secretsOf(...ms: ReturnType<typeof mint>[]): string[] {
+  const out = [toHex(KEY), base64UrlEncode(KEY), toHex(AUTH), base64UrlEncode(AUTH)];
+  const sigs: Uint8Array[] = [];
+  for (const m of ms) {
+    sigs.push(signatureOf(m));
+    // every intermediate signature of the chain is a bearer secret too
+    let p = createMacaroon({ rootKey: KEY, identifier: m.identifier });
+    sigs.push(signatureOf(p));
+    for (const c of m.caveats) {
+      if (c.vid !== undefined) break;
+      p = addFirstPartyCaveat(p, c.id);
+      sigs.push(signatureOf(p));
+    }
+  }
+  for (const s of sigs) out.push(toHex(s), base64UrlEncode(s), Buffer.from(s).toString('base64'));
+  return out;
+}
+
+function render(value: unknown): string[] {
+  const out = [inspect(value, { depth: 10, showHidden: true }), String(value)];
+  try {
+    out.push(JSON.stringify(value));
+  } catch {}
+  if (value instanceof Error)
+    out.push(value.message, value.stack ?? '', JSON.stringify((value as ChitError).toJSON?.()));
+  return out;
+}
+
+describe('secrets stay secret', () => {
+  const m = mint({
+    key: KEY,
+    kid: 'k1',
+    tokenId: new Uint8Array(16).fill(3),
+    issuedAt: NOW,
+    caveats: [caveat.tenant('42')],
+  });
+  const tp = addThirdPartyCaveat(m, { caveatKey: AUTH, caveatId: 'tp', nonce: new Uint8Array(24) });
+  const d = bindDischarge(tp, createMacaroon({ rootKey: AUTH, identifier: 'tp' }));
+  const unbound = createMacaroon({ rootKey: AUTH, identifier: 'tp' });
+  const secrets = [...secretsOf(m, tp, d), toHex(signatureOf(unbound))];
+  const keys = () => KEY;
+
+  function assertClean(label: string, value: unknown) {
+    for (const text of render(value)) {
+      for (const s of secrets) expect(text.includes(s), `${label} leaks a secret`).toBe(false);
+    }
+  }
+
+  it('inspect / JSON / String of macaroon objects hide the signature', () => {
+    for (const x of [m, tp, d, parseToken(encode(tp))]) {
+      assertClean('macaroon', x);
+      expect(inspect(x)).toContain('<hidden>');
+      expect(JSON.stringify(x)).toContain('<hidden>');
+      expect(Object.keys(x)).not.toContain('signature');
+    }
+  });
+  it('decode output holds no signature', () => {
+    assertClean('decode', decode(encode(tp)));
+  });
+  it('verified capabilities hold fingerprints, never signatures', () => {
+    const cap = verify(encode(tp), {
+      keys,
+      context: { tenant: '42' },
+      clock: () => NOW * 1000,
+      discharges: [encode(d)],
+    });
+    assertClean('capability', cap);
+    const cache = createVerifiedChainCache({ maxEntries: 2 });
+    verifyChain(encode(tp), { keys, discharges: [encode(d)], cache });
+    assertClean('cache', cache);
+  });
+  it('no error message or stack contains a signature or key', () => {
+    const errors: unknown[] = [];
+    const attempt = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        errors.push(e);
+      }
+    };
+    const wrongKey = new Uint8Array(32);
+    attempt(() => verify(encode(m), { keys: () => wrongKey, context: {}, clock: () => 0 }));
+    attempt(() => verify(encode(tp), { keys, context: {}, clock: () => 0 }));
+    attempt(() =>
+      verify(encode(tp), { keys, context: {}, clock: () => 0, discharges: [encode(d), encode(d)] }),
+    );
+    attempt(() => verify(encode(m), { keys, context: { tenant: '43' }, clock: () => NOW * 1000 }));
+    attempt(() => verify(encode(m), { keys: () => undefined, context: {}, clock: () => 0 }));
+    attempt(() => verifyMacaroon(encode(m), { rootKey: KEY, satisfies: () => false }));
+    attempt(() => verifyMacaroon(encode(m), { rootKey: AUTH, satisfies: () => true }));
+    attempt(() => parseToken(`${encode(m)}A`));
+    attempt(() => parseToken(encode(m).slice(0, -3)));
+    attempt(() =>
+      parseToken(JSON.stringify({ i: 'x', s64: base64UrlEncode(signatureOf(m)).slice(2) })),
+    );
+    attempt(() => attenuate(m, ['nope']));
+    expect(errors.length).toBe(11);
+    for (const e of errors) assertClean('error', e);
+  });
+});
