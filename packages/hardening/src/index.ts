@@ -4,3 +4,4 @@
 export * from './fixtures.js';
 export * from './verifier-app.js';
 export * from './v2-craft.js';
+export * from './fuzz.js';
