@@ -5,3 +5,5 @@ export * from './fixtures.js';
 export * from './verifier-app.js';
 export * from './v2-craft.js';
 export * from './fuzz.js';
+export * from './stats.js';
+export * from './timing.js';
