@@ -69,6 +69,24 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Ids for requests and audit events from a pooled random buffer: one `randomBytes(4096)`
+ * call serves hundreds of ids (these are unique labels, not secrets).
+ */
+function idSource(random: RandomBytes): (bytes: number, encoding: 'hex' | 'base64url') => string {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  return (bytes, encoding) => {
+    if (offset + bytes > pool.length) {
+      pool = Buffer.from(random(4096));
+      offset = 0;
+    }
+    const id = pool.toString(encoding, offset, offset + bytes);
+    offset += bytes;
+    return id;
+  };
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Log paths that may hold secrets: censored in every line. */
@@ -99,6 +117,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
   const { config, store, keys } = options;
   const clock = options.clock ?? Date.now;
   const random = options.random ?? randomBytes;
+  const newId = idSource(random);
   const logger = pino(
     {
       level: config.logLevel,
@@ -121,7 +140,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
       const upstream = req.headers['x-request-id'];
       return typeof upstream === 'string' && REQUEST_ID.test(upstream)
         ? upstream
-        : Buffer.from(random(12)).toString('base64url');
+        : newId(12, 'base64url');
     },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -173,7 +192,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     async audit(input: AuditEventInput, requestId?: string) {
       const event = createAuditEvent(
         { ...input, ...(requestId ? { requestId } : {}) },
-        { now: clock(), id: Buffer.from(random(16)).toString('hex') },
+        { now: clock(), id: newId(16, 'hex') },
       );
       app.log.info({ audit: event }, 'audit');
       await store.appendAudit(event);
