@@ -43,18 +43,24 @@ function finish(
     }
     compress(st, so);
   }
-  // tail + padding: one or two blocks
-  W.fill(0, 0, 16);
+  // tail + padding: one or two blocks (word-wise; no native fill/set calls on the hot path)
   const rest = end - p;
-  for (let j = 0; j < rest; j++) W[j >> 2] = W[j >> 2]! | (msg[p + j]! << (24 - 8 * (j & 3)));
-  W[rest >> 2] = W[rest >> 2]! | (0x80 << (24 - 8 * (rest & 3)));
+  let q = 0;
+  for (; q + 4 <= rest; q += 4, p += 4) {
+    W[q >> 2] = (msg[p]! << 24) | (msg[p + 1]! << 16) | (msg[p + 2]! << 8) | msg[p + 3]!;
+  }
+  let w = 0;
+  let shift = 24;
+  for (; q < rest; q++, shift -= 8) w |= msg[p++]! << shift;
+  W[q >> 2] = w | (0x80 << shift);
+  for (let j = (q >> 2) + 1; j < 16; j++) W[j] = 0;
   const bits = (prefixBytes + len) * 8;
   if (rest >= 56) {
     compress(st, so);
-    W.fill(0, 0, 16);
+    for (let j = 0; j < 14; j++) W[j] = 0;
   }
   W[14] = Math.floor(bits / 0x100000000);
-  W[15] = bits >>> 0;
+  W[15] = bits | 0;
   compress(st, so);
 }
 
@@ -69,10 +75,12 @@ function loadKeyBlock(key: Int32Array, ko: number, pad: number): void {
  * 32-byte key given as 8 big-endian words `key[ko..ko+8)`, into `out[oo..oo+16)`.
  */
 export function hmacKeyState(key: Int32Array, ko: number, out: Int32Array, oo: number): void {
-  out.set(IV, oo);
+  for (let j = 0; j < 8; j++) {
+    out[oo + j] = IV[j]!;
+    out[oo + 8 + j] = IV[j]!;
+  }
   loadKeyBlock(key, ko, 0x36363636);
   compress(out, oo);
-  out.set(IV, oo + 8);
   loadKeyBlock(key, ko, 0x5c5c5c5c);
   compress(out, oo + 8);
 }
@@ -96,11 +104,11 @@ export function hmacFromState(
     W[j] = INNER[j]!;
     S[j] = state[so + 8 + j]!;
   }
-  W.fill(0, 8, 16);
   W[8] = 0x80000000;
+  for (let j = 9; j < 15; j++) W[j] = 0;
   W[15] = (64 + 32) * 8;
   compress(S, 0);
-  out.set(S, oo);
+  for (let j = 0; j < 8; j++) out[oo + j] = S[j]!;
 }
 
 const KEY_STATE = new Int32Array(16);
