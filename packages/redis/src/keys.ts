@@ -9,6 +9,10 @@ export interface KeyLayout {
   readonly revocations: string;
   /** Sorted set: `<kind>:<value>` scored by expiresAt (prunes expired entries). */
   readonly revocationExpiry: string;
+  /** String: append-only log of stored entries, `<field>\t<value>\n` (fast bulk load). */
+  readonly revocationLog: string;
+  /** Hash: `lines` (log lines) and `gen` (bumped when the log is compacted). */
+  readonly revocationMeta: string;
   /** Pub/sub channel of the revocation feed. */
   readonly feedChannel: string;
   /** Stream of audit events (field `d`: the event JSON). */
@@ -33,6 +37,8 @@ export function keyLayout(prefix: string): KeyLayout {
   return {
     revocations: `{${prefix}:rev}:entries`,
     revocationExpiry: `{${prefix}:rev}:expiry`,
+    revocationLog: `{${prefix}:rev}:log`,
+    revocationMeta: `{${prefix}:rev}:meta`,
     feedChannel: `${prefix}:rev:feed`,
     audit: `${prefix}:audit`,
     budget: (family, key) => `${prefix}:{${family}}:b:${key}`,

@@ -22,8 +22,9 @@ import type { Cluster, Redis } from 'ioredis';
 import { appendAuditEvent, queryAuditStream } from './audit-stream.js';
 import { assertNoEviction, connectClient, whenReady } from './connection.js';
 import { mapUnavailable } from './errors.js';
-import { parseRevocation, subscribeFeed } from './feed.js';
+import { subscribeFeed } from './feed.js';
 import { keyLayout } from './keys.js';
+import { readRevocationLog } from './revocation-log.js';
 import { defineScripts } from './scripts.js';
 
 /** Options of {@link createRedisStore}. */
@@ -45,8 +46,6 @@ export interface RedisStoreOptions {
   /** Current time in Unix ms (revocation pruning, budget expiry). */
   readonly clock: Clock;
 }
-
-const HSCAN_COUNT = 5000;
 
 /**
  * Connects (or adopts `redis`), checks the eviction policy, registers the Lua scripts and
@@ -102,6 +101,8 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<ChitSto
         await client.chitRevoke(
           keys.revocations,
           keys.revocationExpiry,
+          keys.revocationLog,
+          keys.revocationMeta,
           revocationKey(entry),
           entry.revokedAt,
           entry.expiresAt,
@@ -114,17 +115,7 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<ChitSto
 
     listRevocations(nowSeconds: number) {
       return guard(RevocationUnavailableError, async () => {
-        const byField = new Map<string, RevocationEntry>();
-        let cursor = '0';
-        do {
-          const [next, flat] = await client.hscan(keys.revocations, cursor, 'COUNT', HSCAN_COUNT);
-          for (let i = 0; i + 1 < flat.length; i += 2) {
-            const e = parseRevocation(flat[i]!, flat[i + 1]!);
-            if (e !== undefined && e.expiresAt > nowSeconds) byField.set(flat[i]!, e);
-          }
-          cursor = next;
-        } while (cursor !== '0');
-        return [...byField.values()];
+        return readRevocationLog(client, keys, nowSeconds);
       });
     },
 

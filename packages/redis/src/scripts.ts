@@ -6,10 +6,11 @@ import type { Cluster, Redis } from 'ioredis';
 
 /**
  * Revoke: prune up to 100 expired entries, merge with an existing entry (latest revokedAt
- * and expiresAt, latest issuedBefore), write hash + expiry ZSET, then publish the stored
- * entry on the feed channel, all atomically.
- * KEYS: revocations hash, expiry zset. ARGV: field, revokedAt, expiresAt, issuedBefore
- * ('' unless principal), nowSeconds, channel. Returns the stored value.
+ * and expiresAt, latest issuedBefore), write hash + expiry ZSET, append the stored entry to
+ * the log (compacting the log from the hash when over half of it is stale), then publish
+ * the stored entry on the feed channel, all atomically.
+ * KEYS: revocations hash, expiry zset, log string, meta hash. ARGV: field, revokedAt,
+ * expiresAt, issuedBefore ('' unless principal), nowSeconds, channel. Returns the value.
  */
 export const REVOKE_LUA = `
 local now = tonumber(ARGV[5])
@@ -29,6 +30,17 @@ end
 local value = string.format('%d,%d,%s', rev, exp, ib)
 redis.call('HSET', KEYS[1], ARGV[1], value)
 redis.call('ZADD', KEYS[2], exp, ARGV[1])
+redis.call('APPEND', KEYS[3], ARGV[1] .. '\\t' .. value .. '\\n')
+local lines = redis.call('HINCRBY', KEYS[4], 'lines', 1)
+local live = redis.call('HLEN', KEYS[1])
+if lines > 2 * live + 1000 then
+  local all = redis.call('HGETALL', KEYS[1])
+  local parts = {}
+  for i = 1, #all, 2 do parts[#parts + 1] = all[i] .. '\\t' .. all[i + 1] .. '\\n' end
+  redis.call('SET', KEYS[3], table.concat(parts))
+  redis.call('HSET', KEYS[4], 'lines', live)
+  redis.call('HINCRBY', KEYS[4], 'gen', 1)
+end
 redis.call('PUBLISH', ARGV[6], ARGV[1] .. '\\n' .. value)
 return value
 `;
@@ -68,11 +80,24 @@ end
 return 0
 `;
 
+/**
+ * Read a chunk of the revocation log with the log's generation, atomically, so a reader
+ * notices a compaction that happened between two chunks (and starts over).
+ * KEYS: log string, meta hash. ARGV: start offset, end offset (inclusive). Returns
+ * `[gen, chunk]`.
+ */
+export const READ_LOG_LUA = `
+local gen = redis.call('HGET', KEYS[2], 'gen') or '0'
+return {gen, redis.call('GETRANGE', KEYS[1], ARGV[1], ARGV[2])}
+`;
+
 /** The commands `defineScripts` adds to a client. */
 export interface ScriptCommands {
   chitRevoke(
     revocations: string,
     expiry: string,
+    log: string,
+    meta: string,
     field: string,
     revokedAt: number,
     expiresAt: number,
@@ -81,6 +106,12 @@ export interface ScriptCommands {
     channel: string,
   ): Promise<string>;
   chitConsumeBudgets(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
+  chitReadLogBuffer(
+    log: string,
+    meta: string,
+    start: number,
+    end: number,
+  ): Promise<[Buffer, Buffer]>;
 }
 
 /**
@@ -95,7 +126,8 @@ export interface ScriptCommands {
 export function defineScripts(client: Redis | Cluster): (Redis | Cluster) & ScriptCommands {
   const scripted = client as (Redis | Cluster) & Partial<ScriptCommands>;
   if (typeof scripted.chitRevoke !== 'function') {
-    client.defineCommand('chitRevoke', { numberOfKeys: 2, lua: REVOKE_LUA });
+    client.defineCommand('chitRevoke', { numberOfKeys: 4, lua: REVOKE_LUA });
+    client.defineCommand('chitReadLog', { numberOfKeys: 2, lua: READ_LOG_LUA });
   }
   if (typeof scripted.chitConsumeBudgets !== 'function') {
     client.defineCommand('chitConsumeBudgets', { lua: CONSUME_BUDGETS_LUA });

@@ -86,6 +86,8 @@ describe('budgets on redis', () => {
         'layout:{fam}:b:k',
         '{layout:rev}:entries',
         '{layout:rev}:expiry',
+        '{layout:rev}:log',
+        '{layout:rev}:meta',
       ]);
     } finally {
       await store.close();

@@ -117,6 +117,7 @@ export function runStoreContract(
     it('rejects malformed entries as programmer errors', async () => {
       await expect(t.store.revoke(entry({ kind: 'nope' as 'token' }))).rejects.toThrow(TypeError);
       await expect(t.store.revoke(entry({ value: '' }))).rejects.toThrow(TypeError);
+      await expect(t.store.revoke(entry({ value: 'a\nb' }))).rejects.toThrow(TypeError);
       await expect(t.store.revoke(entry({ expiresAt: 1.5 }))).rejects.toThrow(RangeError);
       await expect(t.store.revoke(entry({ kind: 'token', issuedBefore: 3 }))).rejects.toThrow(
         TypeError,

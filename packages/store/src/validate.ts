@@ -11,6 +11,9 @@ const KINDS: ReadonlySet<string> = new Set<RevocationKind>([
   'fingerprint',
 ]);
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: this is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** Longest revocation value / budget key / family accepted. */
 export const MAX_STORE_KEY_LENGTH = 512;
 /** Most budgets one request may consume at once. */
@@ -43,6 +46,9 @@ export function validateRevocation(entry: RevocationEntry): void {
   if (entry === null || typeof entry !== 'object') throw new TypeError('entry must be an object');
   if (!KINDS.has(entry.kind)) throw new TypeError('entry.kind must be a revocation kind');
   assertText(entry.value, 'entry.value');
+  // Stores keep entries as lines of text: no control characters in a value.
+  if (CONTROL.test(entry.value))
+    throw new TypeError('entry.value must not contain control characters');
   assertSeconds(entry.revokedAt, 'entry.revokedAt');
   assertSeconds(entry.expiresAt, 'entry.expiresAt');
   if (entry.issuedBefore !== undefined) {
