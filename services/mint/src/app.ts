@@ -36,7 +36,10 @@ import { revocationRoutes } from './routes/revocations.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { verifyRoutes } from './routes/verify.js';
 
-/** Options of {@link buildMintApp}. */
+/**
+ * Options of {@link buildMintApp}.
+ * @example const app = await buildMintApp({ config, store, keys, adminToken, clock: () => 0 });
+ */
 export interface MintAppOptions {
   readonly config: MintConfig;
   readonly store: ChitStore;
@@ -59,7 +62,10 @@ export interface MintAppOptions {
   readonly processMetrics?: boolean;
 }
 
-/** The fastify instance with the zod type provider. */
+/**
+ * The fastify instance with the zod type provider.
+ * @example const app: MintApp = await buildMintApp(options); app.mint.keys.activeKid;
+ */
 export type MintApp = FastifyInstance & { readonly mint: MintContext };
 
 declare module 'fastify' {
@@ -89,7 +95,10 @@ function idSource(random: RandomBytes): (bytes: number, encoding: 'hex' | 'base6
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Log paths that may hold secrets: censored in every line. */
+/**
+ * Log paths that may hold secrets: censored in every line.
+ * @example pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+ */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',

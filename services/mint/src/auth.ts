@@ -7,7 +7,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MintClient } from './config.js';
 
-/** An authenticated caller. */
+/**
+ * An authenticated caller.
+ * @example if (request.caller?.kind === 'client') request.caller.client.tenants;
+ */
 export type Caller =
   | { readonly kind: 'admin' }
   | { readonly kind: 'client'; readonly id: string; readonly client: MintClient };

@@ -8,13 +8,19 @@ import { z } from 'zod';
 const KID = /^[A-Za-z0-9._-]{1,64}$/;
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 
-/** One configured master key. */
+/**
+ * One configured master key.
+ * @example const k: RootKey = { kid: 'k1', key: new Uint8Array(32) };
+ */
 export interface RootKey {
   readonly kid: string;
   readonly key: Uint8Array;
 }
 
-/** A scoped mint client: may mint only for its tenants and up to its maximum ttl. */
+/**
+ * A scoped mint client: may mint only for its tenants and up to its maximum ttl.
+ * @example const c: MintClient = { secretHash: hashClientSecret('s3cret'), tenants: ['42'], maxTtl: 600 };
+ */
 export interface MintClient {
   /** SHA-256 of the client secret, lowercase hex. */
   readonly secretHash: string;
@@ -23,7 +29,10 @@ export interface MintClient {
   readonly maxTtl: number;
 }
 
-/** The validated configuration. */
+/**
+ * The validated configuration.
+ * @example const config: MintConfig = loadConfig(process.env); config.port; // 7300
+ */
 export interface MintConfig {
   readonly port: number;
   readonly host: string;

@@ -9,10 +9,16 @@ import type { Guards } from './guard.js';
 import type { KeyRing } from './key-ring.js';
 import type { MintMetrics } from './metrics.js';
 
-/** Random bytes source (`crypto.randomBytes` fits). */
+/**
+ * Random bytes source (`crypto.randomBytes` fits).
+ * @example const random: RandomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
+ */
 export type RandomBytes = (n: number) => Uint8Array;
 
-/** The shared state of one mint app. */
+/**
+ * The shared state of one mint app.
+ * @example app.mint.nowSeconds(); await app.mint.audit({ type: 'revoke', service: 'chit-mint' });
+ */
 export interface MintContext {
   readonly config: MintConfig;
   readonly store: ChitStore;

@@ -17,7 +17,10 @@ import {
 import type { MintContext } from './context.js';
 import type { CapabilityView, MintBody } from './schemas.js';
 
-/** A freshly minted token and what the mint answers about it. */
+/**
+ * A freshly minted token and what the mint answers about it.
+ * @example const { token, tokenId, expiresAt } = mintCapability(ctx, body, undefined);
+ */
 export interface MintedToken {
   readonly token: string;
   readonly tokenId: string;
@@ -120,7 +123,10 @@ function isValidSessionText(session: string): boolean {
   return !CONTROL.test(session) && Buffer.byteLength(session) <= 255;
 }
 
-/** Clock-skew leeway for `expires` / `not-before`, seconds (the core's default). */
+/**
+ * Clock-skew leeway for `expires` / `not-before`, seconds (the core's default).
+ * @example authorize(cap, context, nowSeconds, LEEWAY_SECONDS);
+ */
 export const LEEWAY_SECONDS = 30;
 
 /**

@@ -8,7 +8,10 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-/** Paths of the secrets kept in a data directory. */
+/**
+ * Paths of the secrets kept in a data directory.
+ * @example const { keysFile, adminTokenFile } = dataDirPaths('./.chit');
+ */
 export interface DataDirPaths {
   readonly dir: string;
   readonly keysFile: string;
@@ -23,7 +26,10 @@ export function dataDirPaths(dir: string): DataDirPaths {
   return { dir, keysFile: join(dir, 'keys.json'), adminTokenFile: join(dir, 'admin-token') };
 }
 
-/** The persisted key ring (hex keys; retired kids are kept so a kid is never reused). */
+/**
+ * The persisted key ring (hex keys; retired kids are kept so a kid is never reused).
+ * @example const file = keyFileSchema.parse(JSON.parse(await readFile(paths.keysFile, 'utf8')));
+ */
 export const keyFileSchema = z.strictObject({
   version: z.literal(1),
   active: z.string(),
@@ -37,7 +43,10 @@ export const keyFileSchema = z.strictObject({
   ),
 });
 
-/** Contents of `keys.json`. */
+/**
+ * Contents of `keys.json`.
+ * @example const file: KeyFile = { version: 1, active: 'k1', keys: [{ kid: 'k1', key: hex, createdAt: 0 }] };
+ */
 export type KeyFile = z.infer<typeof keyFileSchema>;
 
 async function fsyncDir(dir: string): Promise<void> {

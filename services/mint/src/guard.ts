@@ -13,10 +13,16 @@ declare module 'fastify' {
   }
 }
 
-/** Which callers a route admits. */
+/**
+ * Which callers a route admits.
+ * @example app.get('/v1/keys', { preHandler: guards.require('admin' satisfies Audience) }, handler);
+ */
 export type Audience = 'admin' | 'admin-or-client';
 
-/** Builds guards for one app. */
+/**
+ * Builds guards for one app.
+ * @example const guards: Guards = createGuards(app, auth, 10); guards.optional();
+ */
 export interface Guards {
   /** A preHandler requiring the given audience. */
   require(audience: Audience): preHandlerAsyncHookHandler;

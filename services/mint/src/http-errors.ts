@@ -6,7 +6,10 @@
 import { ChitError, type ErrorCode, HTTP_STATUS } from '@chit/token';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** The wire shape of every error. */
+/**
+ * The wire shape of every error.
+ * @example reply.code(404).send(errorBody('ERR_NOT_FOUND', 'no such route') satisfies ErrorBody);
+ */
 export interface ErrorBody {
   readonly error: { readonly code: ErrorCode; readonly message: string };
 }

@@ -7,7 +7,10 @@ import { ChitError } from '@chit/token';
 import type { RootKey } from './config.js';
 import type { KeyFile } from './data-dir.js';
 
-/** Public view of one kid (never the key). */
+/**
+ * Public view of one kid (never the key).
+ * @example ring.list(); // [{ kid: 'k1', active: true, createdAt: 1767225600 }]
+ */
 export interface KidInfo {
   readonly kid: string;
   readonly active: boolean;
@@ -15,7 +18,10 @@ export interface KidInfo {
   readonly retiredAt?: number;
 }
 
-/** Where rotations are persisted; absent when the keys come from `CHIT_ROOT_KEYS`. */
+/**
+ * Where rotations are persisted; absent when the keys come from `CHIT_ROOT_KEYS`.
+ * @example const writer: KeyFileWriter = (f) => writeSecretFile(paths.keysFile, JSON.stringify(f));
+ */
 export type KeyFileWriter = (file: KeyFile) => Promise<void>;
 
 /**

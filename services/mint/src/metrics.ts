@@ -4,7 +4,10 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-/** The metrics the mint records. */
+/**
+ * The metrics the mint records.
+ * @example metrics.verifications.inc({ decision: 'deny', code: 'ERR_TOKEN_REVOKED' });
+ */
 export interface MintMetrics {
   readonly registry: Registry;
   readonly mints: Counter<'kid'>;

@@ -19,7 +19,10 @@ import {
 import { KeyRing } from './key-ring.js';
 import { openRedisStore } from './redis-store.js';
 
-/** What {@link startMint} set up, for the start-up message (paths, never secrets). */
+/**
+ * What {@link startMint} set up, for the start-up message (paths, never secrets).
+ * @example const { app, mode, adminTokenFile } = await startMint(config);
+ */
 export interface MintRuntime {
   readonly app: MintApp;
   readonly mode: 'embedded' | 'redis';
@@ -32,7 +35,10 @@ export interface MintRuntime {
   readonly created: boolean;
 }
 
-/** Injectable dependencies of {@link startMint}. */
+/**
+ * Injectable dependencies of {@link startMint}.
+ * @example await startMint(config, { clock: () => fixedMs, logDestination: stream });
+ */
 export interface MintRuntimeDeps {
   readonly clock?: Clock;
   readonly random?: RandomBytes;

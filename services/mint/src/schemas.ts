@@ -11,7 +11,10 @@ const codes = Object.keys(HTTP_STATUS) as [
   ...(keyof typeof HTTP_STATUS)[],
 ];
 
-/** `{ error: { code, message } }`. */
+/**
+ * `{ error: { code, message } }`.
+ * @example response: { 401: errorSchema }
+ */
 export const errorSchema = z
   .object({ error: z.object({ code: z.enum(codes), message: z.string() }) })
   .meta({ id: 'Error' });
@@ -22,7 +25,10 @@ const attributeName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, 'attribute names are [a-z][a-z0-9_]*');
 
-/** `POST /v1/tokens` body. */
+/**
+ * `POST /v1/tokens` body.
+ * @example mintBodySchema.parse({ principal: { id: 'u' }, tenant: '42', resources: ['a/*'], actions: ['read'], ttl: 60 });
+ */
 export const mintBodySchema = z.strictObject({
   principal: z.strictObject({ id: text(256), role: text(128).optional() }),
   tenant: text(128),
@@ -39,9 +45,16 @@ export const mintBodySchema = z.strictObject({
   budget: z.strictObject({ uses: z.number().int().min(1).max(1e9) }).optional(),
   attributes: z.record(attributeName, attributeValues).optional(),
 });
+/**
+ * A validated mint request.
+ * @example const body: MintBody = { principal: { id: 'u' }, tenant: '42', resources: ['a/*'], actions: ['read'], ttl: 60 };
+ */
 export type MintBody = z.infer<typeof mintBodySchema>;
 
-/** `POST /v1/tokens` 201 answer. */
+/**
+ * `POST /v1/tokens` 201 answer.
+ * @example response: { 201: mintResponseSchema }
+ */
 export const mintResponseSchema = z.object({
   token: z.string(),
   tokenId: z.string(),
@@ -52,7 +65,10 @@ export const mintResponseSchema = z.object({
 
 const tokenText = z.string().min(1).max(16384);
 
-/** `POST /v1/verify` body. */
+/**
+ * `POST /v1/verify` body.
+ * @example verifyBodySchema.parse({ token, context: { tenant: '42', action: 'read' } }); // discharges: []
+ */
 export const verifyBodySchema = z.strictObject({
   token: tokenText,
   discharges: z.array(tokenText).max(16).default([]),
@@ -66,9 +82,16 @@ export const verifyBodySchema = z.strictObject({
     })
     .default({}),
 });
+/**
+ * A validated verify request.
+ * @example const body: VerifyBody = { token, discharges: [], context: { tenant: '42' } };
+ */
 export type VerifyBody = z.infer<typeof verifyBodySchema>;
 
-/** The verified authority as returned by `/v1/verify` (no fingerprints, no budget keys). */
+/**
+ * The verified authority as returned by `/v1/verify` (no fingerprints, no budget keys).
+ * @example capabilitySchema.parse(capabilityView(cap));
+ */
 export const capabilitySchema = z.object({
   tokenId: z.string(),
   kid: z.string(),
@@ -88,9 +111,16 @@ export const capabilitySchema = z.object({
   via: z.array(z.string()),
   caveats: z.array(z.string()),
 });
+/**
+ * The capability as `/v1/verify` returns it.
+ * @example const view: CapabilityView = capabilityView(cap); view.tenants; // ['42']
+ */
 export type CapabilityView = z.infer<typeof capabilitySchema>;
 
-/** `POST /v1/verify` 200 answer: a decision, never an HTTP error for token content. */
+/**
+ * `POST /v1/verify` 200 answer: a decision, never an HTTP error for token content.
+ * @example response: { 200: verifyResponseSchema } // { allowed: false, code: 'ERR_TOKEN_REVOKED' }
+ */
 export const verifyResponseSchema = z.object({
   allowed: z.boolean(),
   code: z.enum(codes).optional(),
@@ -98,7 +128,10 @@ export const verifyResponseSchema = z.object({
   capability: capabilitySchema.optional(),
 });
 
-/** `POST /v1/revocations` body: exactly one of the four forms. */
+/**
+ * `POST /v1/revocations` body: exactly one of the four forms.
+ * @example revokeBodySchema.parse({ principal: 'alice', issuedBefore: 1767225600 });
+ */
 export const revokeBodySchema = z.union([
   z.strictObject({ tokenId: z.string().regex(/^[0-9a-f]{32}$/, 'tokenId is 32 lowercase hex') }),
   z.strictObject({ session: text(128) }),
@@ -112,9 +145,16 @@ export const revokeBodySchema = z.union([
   }),
   z.strictObject({ token: tokenText, discharges: z.array(tokenText).max(16).optional() }),
 ]);
+/**
+ * A validated revocation request (one of four forms).
+ * @example const body: RevokeBody = { session: 's-1' };
+ */
 export type RevokeBody = z.infer<typeof revokeBodySchema>;
 
-/** `POST /v1/revocations` 200 answer. */
+/**
+ * `POST /v1/revocations` 200 answer.
+ * @example response: { 200: revokeResponseSchema } // { revoked: { kind: 'session', value: 's-1', … } }
+ */
 export const revokeResponseSchema = z.object({
   revoked: z.object({
     kind: z.enum(['token', 'session', 'principal', 'fingerprint']),
@@ -125,7 +165,10 @@ export const revokeResponseSchema = z.object({
   }),
 });
 
-/** `GET /v1/keys`, `POST /v1/keys/rotate`, `POST /v1/keys/retire` answers. */
+/**
+ * `GET /v1/keys`, `POST /v1/keys/rotate`, `POST /v1/keys/retire` answers.
+ * @example response: { 200: keysResponseSchema } // { active: 'k2', rotatable: true, keys: [...] }
+ */
 export const keysResponseSchema = z.object({
   active: z.string(),
   rotatable: z.boolean(),
@@ -139,8 +182,14 @@ export const keysResponseSchema = z.object({
   ),
 });
 
-/** `POST /v1/keys/retire` body. */
+/**
+ * `POST /v1/keys/retire` body.
+ * @example retireBodySchema.parse({ kid: 'k1' });
+ */
 export const retireBodySchema = z.strictObject({ kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) });
 
-/** `/healthz`, `/readyz` answers. */
+/**
+ * `/healthz`, `/readyz` answers.
+ * @example response: { 200: healthSchema } // { status: 'ok' }
+ */
 export const healthSchema = z.object({ status: z.enum(['ok', 'ready']) });
