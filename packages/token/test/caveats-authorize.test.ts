@@ -121,6 +121,19 @@ describe('resolveCapability', () => {
     expect(() => (cap.tenants as string[]).push('3')).toThrow(TypeError);
   });
 
+  it('stays correct across the bounded cache of parsed conditions', () => {
+    for (let i = 0; i < 3000; i++) {
+      const cap = capOf([`tenant in [t${i},x]`, `tenant = t${i}`, `k${i % 7} = v`]);
+      expect(cap.tenants).toEqual([`t${i}`]);
+      expect(Object.isFrozen(cap.tenants)).toBe(true);
+    }
+    const a = capOf(['action in [read,write]']);
+    const b = capOf(['action in [read,write]']);
+    expect(a.actions).toEqual(['read', 'write']);
+    expect(Object.isFrozen(b.actions)).toBe(true);
+    expect(outcome(() => authorize(b, { action: 'delete' }, NOW, 0))).toBe(UNSAT);
+  });
+
   it('throws the parse error of the first bad condition', () => {
     expect(outcome(() => capOf(['tenant = 1', 'tenant  = 2']))).toBe('ERR_CAVEAT_MALFORMED');
     expect(outcome(() => capOf(['tenant = 1', 'colour < red']))).toBe('ERR_CAVEAT_UNKNOWN');

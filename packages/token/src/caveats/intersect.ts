@@ -10,12 +10,12 @@ import { parseCondition } from './parse.js';
  * @example const r: Resolution = resolveConditions(['uses <= 3'], undefined); // r.budgets: [{ index: 0, limit: 3 }]
  */
 export interface Resolution {
-  tenants: string[] | null;
+  tenants: readonly string[] | null;
   resources: (readonly string[])[];
-  actions: string[] | null;
-  audiences: string[] | null;
+  actions: readonly string[] | null;
+  audiences: readonly string[] | null;
   /** `null` until the first attribute condition (most chains have few or none). */
-  attributes: Map<string, string[]> | null;
+  attributes: Map<string, readonly string[]> | null;
   expiresAt: number | null;
   notBefore: number | null;
   /** Each `uses` limit with the index of its condition. */
@@ -30,9 +30,9 @@ export interface Resolution {
 }
 
 /** Intersection of two sorted unique lists (`null` = unrestricted), sorted. */
-function intersect(current: string[] | null, next: readonly string[]): string[] {
-  // Parsed condition arrays are fresh and referenced nowhere else: no copy needed.
-  if (current === null) return next as string[];
+function intersect(current: readonly string[] | null, next: readonly string[]): readonly string[] {
+  // Parsed arrays are never mutated (shared ones are frozen): no copy needed.
+  if (current === null) return next;
   return current.filter((v) => next.includes(v));
 }
 
@@ -62,9 +62,30 @@ export function resolveConditions(
     claimsConflict: false,
   };
   for (let i = 0; i < conditions.length; i++) {
-    apply(r, parseCondition(conditions[i]!), i);
+    apply(r, parseShared(conditions[i]!), i);
   }
   return r;
+}
+
+// Verified tokens repeat the same conditions (tenants, resources, actions, principals)
+// across many distinct tokens; parsing and freezing them once saves most of the work of
+// an uncached verify. Values are deeply frozen, so sharing them between capabilities is
+// safe. Times and budgets are unique per token and parse cheaply: not cached. Bounded:
+// cleared when full (no eviction bookkeeping on the hot path).
+const SHARED_LIMIT = 1024;
+const shared = new Map<string, Condition>();
+
+function parseShared(text: string): Condition {
+  const hit = shared.get(text);
+  if (hit !== undefined) return hit;
+  const c = parseCondition(text);
+  if (c.type === 'expires' || c.type === 'not-before' || c.type === 'uses') return c;
+  if ('values' in c) Object.freeze(c.values);
+  else if (c.type === 'resource') Object.freeze(c.patterns);
+  Object.freeze(c);
+  if (shared.size >= SHARED_LIMIT) shared.clear();
+  shared.set(text, c);
+  return c;
 }
 
 function claim(r: Resolution, current: string | undefined, value: string): string {
@@ -144,7 +165,7 @@ const EMPTY_RECORD: Readonly<Record<string, readonly string[]>> = Object.freeze(
  * @example attributeRecord(new Map([['region', ['eu']]])).region // ['eu']
  */
 export function attributeRecord(
-  attributes: ReadonlyMap<string, string[]> | null,
+  attributes: ReadonlyMap<string, readonly string[]> | null,
 ): Readonly<Record<string, readonly string[]>> {
   if (attributes === null) return EMPTY_RECORD;
   const out = new (AttributeRecord as unknown as new () => Record<string, readonly string[]>)();
