@@ -11,6 +11,13 @@ for (let i = 0; i < 64; i++) DECODE[B64URL.charCodeAt(i)] = i;
 DECODE[43] = 62; // '+'
 DECODE[47] = 63; // '/'
 
+/** Which alphabet a character belongs to: 1 = url-safe only ('-' '_'), 2 = standard only ('+' '/'). */
+const KIND = new Uint8Array(128);
+KIND[45] = 1;
+KIND[95] = 1;
+KIND[43] = 2;
+KIND[47] = 2;
+
 const ENCODE = new Uint8Array(64);
 for (let i = 0; i < 64; i++) ENCODE[i] = B64URL.charCodeAt(i);
 
@@ -64,7 +71,7 @@ export function base64Decode(text: string): Uint8Array | null {
     const c = DECODE[c2]!;
     const d = DECODE[c3]!;
     if ((a | b | c | d) > 63) return null;
-    alphabet |= alphabetOf(c0) | alphabetOf(c1) | alphabetOf(c2) | alphabetOf(c3);
+    alphabet |= KIND[c0]! | KIND[c1]! | KIND[c2]! | KIND[c3]!;
     out[o++] = (a << 2) | (b >> 4);
     out[o++] = ((b & 15) << 4) | (c >> 2);
     out[o++] = ((c & 3) << 6) | d;
@@ -79,7 +86,7 @@ export function base64Decode(text: string): Uint8Array | null {
     const b = DECODE[c1]!;
     const c = DECODE[c2]!;
     if ((a | b | c) > 63) return null;
-    alphabet |= alphabetOf(c0) | alphabetOf(c1) | alphabetOf(c2);
+    alphabet |= KIND[c0]! | KIND[c1]! | KIND[c2]!;
     out[o++] = (a << 2) | (b >> 4);
     if (rem === 2) {
       if ((b & 15) !== 0) return null; // non-canonical trailing bits
@@ -89,13 +96,22 @@ export function base64Decode(text: string): Uint8Array | null {
     }
   }
   if (alphabet === 3) return null;
+  lastCanonical = alphabet !== 2 && chars === text.length;
   return out;
 }
 
-function alphabetOf(code: number): number {
-  if (code === 45 || code === 95) return 1; // '-' '_'
-  if (code === 43 || code === 47) return 2; // '+' '/'
-  return 0;
+let lastCanonical = false;
+
+/**
+ * Whether the last successful {@link base64Decode} input was the canonical spelling
+ * (URL-safe alphabet, no padding). Lets the parser cache the text without a regex pass.
+ * @example
+ * ```ts
+ * base64Decode('-_8'); lastDecodeWasCanonical() // true
+ * ```
+ */
+export function lastDecodeWasCanonical(): boolean {
+  return lastCanonical;
 }
 
 /**

@@ -8,7 +8,8 @@
  *   fingerprint = hex(SHA-256("chit/fingerprint/v1\0" || sig)[0..16])
  */
 import type { DerivedKey } from './keys.js';
-import { hmacFromState, hmacKeyState, hmacWords, sha256Words, wordsToBytes } from './sha256.js';
+import { hmacFromState, hmacKeyState, hmacWords, wordsToBytes } from './sha256.js';
+import { compress, SHA256_IV, W } from './sha256-compress.js';
 
 /**
  * `out = HMAC(K, identifier)` with the derived key's cached state.
@@ -72,10 +73,15 @@ export function bindWords(rootSig: Uint8Array, dischargeSig: Int32Array, out: In
   hmacFromState(ZERO_KEY_STATE, 0, BIND_BYTES, 0, 64, out, 0);
 }
 
-const FP_PREFIX = new TextEncoder().encode('chit/fingerprint/v1\0');
-const FP_BUF = new Uint8Array(FP_PREFIX.length + 32);
-FP_BUF.set(FP_PREFIX, 0);
-const FP_WORDS = new Int32Array(8);
+/** "chit/fingerprint/v1\0": exactly 20 bytes, so the block is built from words directly. */
+const FP_PREFIX_WORDS = (() => {
+  const p = new TextEncoder().encode('chit/fingerprint/v1\0');
+  const w = new Int32Array(5);
+  for (let j = 0; j < 5; j++)
+    w[j] = (p[4 * j]! << 24) | (p[4 * j + 1]! << 16) | (p[4 * j + 2]! << 8) | p[4 * j + 3]!;
+  return w;
+})();
+const FP_STATE = new Int32Array(8);
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 
@@ -93,9 +99,15 @@ function wordHex(w: number): string {
  * ```
  */
 export function fingerprintWords(sig: Int32Array): string {
-  wordsToBytes(sig, 0, FP_BUF, FP_PREFIX.length);
-  sha256Words(FP_BUF, FP_WORDS, 0);
+  // one block: prefix (5 words) || sig (8 words) || 0x80 padding || bit length 416
+  for (let j = 0; j < 5; j++) W[j] = FP_PREFIX_WORDS[j]!;
+  for (let j = 0; j < 8; j++) W[5 + j] = sig[j]!;
+  W[13] = 0x80000000;
+  W[14] = 0;
+  W[15] = 52 * 8;
+  for (let j = 0; j < 8; j++) FP_STATE[j] = SHA256_IV[j]!;
+  compress(FP_STATE, 0);
   return (
-    wordHex(FP_WORDS[0]!) + wordHex(FP_WORDS[1]!) + wordHex(FP_WORDS[2]!) + wordHex(FP_WORDS[3]!)
+    wordHex(FP_STATE[0]!) + wordHex(FP_STATE[1]!) + wordHex(FP_STATE[2]!) + wordHex(FP_STATE[3]!)
   );
 }

@@ -2,7 +2,7 @@
  * Text to macaroon: `parseToken` (for verification and building) and `decode` (the
  * untrusted inspection view). Size limits are checked on the text before any decoding.
  */
-import { base64Decode, utf8Decode, utf8Encode } from './bytes.js';
+import { base64Decode, lastDecodeWasCanonical, utf8Decode, utf8Encode } from './bytes.js';
 import { TokenMalformedError, TokenTooLargeError } from './errors.js';
 import { parseBinary } from './format.js';
 import { decodeIdentifier } from './identifier.js';
@@ -31,8 +31,7 @@ export function parseWithLimits(text: string, limits: Limits): MacaroonV2 {
   const bytes = base64Decode(text);
   if (bytes === null) throw new TokenMalformedError('token is malformed: not base64');
   // Only the canonical form (base64url, unpadded) is cached as the token's text.
-  const canonical = text.charCodeAt(text.length - 1) !== 61 && !/[+/]/.test(text);
-  return parseBinary(bytes, limits, canonical ? text : undefined);
+  return parseBinary(bytes, limits, lastDecodeWasCanonical() ? text : undefined);
 }
 
 /**

@@ -11,11 +11,7 @@
  * synchronously on the module's scratch buffers.
  */
 
-import { compress, W } from './sha256-compress.js';
-
-const IV = new Int32Array([
-  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-]);
+import { compress, SHA256_IV as IV, W } from './sha256-compress.js';
 
 /** Scratch hash state. */
 const S = new Int32Array(8);
