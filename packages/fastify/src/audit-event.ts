@@ -2,8 +2,13 @@
  * Builds the shared audit event (schema in @chit/store) for one decision. Only verified
  * data names the token: a request whose chain did not verify is recorded without a
  * token id, since an unverified id is whatever the caller chose to write.
+ *
+ * Built directly rather than through the schema's parser, since this runs on every
+ * request: every field comes from a verified chain (bounded by the core's limits) or is
+ * checked against the schema's bounds here; the tests parse every event with
+ * `auditEventSchema` to hold this to the schema.
  */
-import { type AuditEvent, createAuditEvent } from '@chit/store';
+import type { AuditEvent } from '@chit/store';
 import type { ErrorCode, VerifiedCapability } from '@chit/token';
 
 /** What the plugin knows about a decision. */
@@ -18,10 +23,22 @@ export interface DecisionFacts {
   readonly traceId?: string;
 }
 
-const LIMITS = { principal: 256, tenant: 256, session: 256, traceId: 256, route: 512 } as const;
+// The schema's bounds (packages/store/src/audit-schema.ts).
+const MAX_CAVEATS = 1024;
+const MAX_CAVEAT = 4096;
+const MAX_VIA = 64;
+const MAX_VIA_ITEM = 256;
 
-function fit(value: string | undefined, max: number): string | undefined {
-  return value !== undefined && value.length > 0 && value.length <= max ? value : undefined;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function fits(value: string | undefined, max: number): value is string {
+  return value !== undefined && value.length > 0 && value.length <= max;
+}
+
+function boundedList(list: readonly string[], maxItems: number, maxItem: number): boolean {
+  if (list.length > maxItems) return false;
+  for (let i = 0; i < list.length; i++) if (list[i]!.length > maxItem) return false;
+  return true;
 }
 
 /**
@@ -35,35 +52,31 @@ function fit(value: string | undefined, max: number): string | undefined {
  */
 export function decisionEvent(facts: DecisionFacts, service: string, nowMs: number): AuditEvent {
   const cap = facts.capability;
-  const fingerprints = cap?.fingerprints;
-  const input = {
-    type: facts.allowed ? ('verify.allow' as const) : ('verify.deny' as const),
+  const event: Mutable<AuditEvent> = {
+    id: globalThis.crypto.randomUUID(),
+    time: new Date(nowMs).toISOString(),
+    type: facts.allowed ? 'verify.allow' : 'verify.deny',
+    caveats: [],
+    decision: facts.allowed ? 'allow' : 'deny',
     service,
-    requestId: fit(facts.requestId, 256),
-    route: fit(facts.route, LIMITS.route),
-    code: facts.code,
-    tokenId: cap?.tokenId,
-    kid: cap?.kid,
-    tokenFingerprint: fingerprints?.[fingerprints.length - 1],
-    caveats: cap?.caveats,
-    principal: fit(cap?.principal, LIMITS.principal),
-    tenant: fit(facts.tenant, LIMITS.tenant),
-    session: fit(cap?.session, LIMITS.session),
-    traceId: fit(facts.traceId ?? cap?.traceId, LIMITS.traceId),
-    via: cap !== undefined && cap.via.length > 0 ? [...cap.via] : undefined,
   };
-  try {
-    return createAuditEvent(stripUndefined(input), { now: nowMs });
-  } catch {
-    // A caveat list beyond the schema's bounds: keep the decision, drop the list.
-    return createAuditEvent(stripUndefined({ ...input, caveats: undefined, via: undefined }), {
-      now: nowMs,
-    });
+  if (fits(facts.requestId, 256)) event.requestId = facts.requestId;
+  if (fits(facts.route, 512)) event.route = facts.route;
+  if (facts.code !== undefined) event.code = facts.code;
+  if (fits(facts.tenant, 256)) event.tenant = facts.tenant;
+  const traceId = facts.traceId ?? cap?.traceId;
+  if (fits(traceId, 256)) event.traceId = traceId;
+  if (cap !== undefined) {
+    event.tokenId = cap.tokenId;
+    event.kid = cap.kid;
+    const fps = cap.fingerprints;
+    if (fps.length > 0) event.tokenFingerprint = fps[fps.length - 1];
+    if (boundedList(cap.caveats, MAX_CAVEATS, MAX_CAVEAT)) event.caveats = cap.caveats as string[];
+    if (fits(cap.principal, 256)) event.principal = cap.principal;
+    if (fits(cap.session, 256)) event.session = cap.session;
+    if (cap.via.length > 0 && boundedList(cap.via, MAX_VIA, MAX_VIA_ITEM)) {
+      event.via = cap.via as string[];
+    }
   }
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
+  return event;
 }

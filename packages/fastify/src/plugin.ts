@@ -9,7 +9,7 @@
  */
 
 import { type DelegationCredential, readDelegationHeaders } from '@chit/sdk/headers';
-import type { VerifiedCapability } from '@chit/token';
+import { ChitError, type VerifiedCapability } from '@chit/token';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AuditStats, createAuditSink } from './audit.js';
@@ -109,6 +109,14 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     // Anything that is not a core error (a store bug, a thrown non-error) denies with the
     // failing stage's code, never a 500 and never its own message.
     const httpErr = toHttpError(err, STAGE_CODE[seen.stage]);
+    if (!(err instanceof ChitError)) {
+      // A bug or a foreign failure: say where, by name only (a foreign message may quote input).
+      const name = err instanceof Error ? err.name : typeof err;
+      request.log.error(
+        { chitUnexpected: { name, stage: seen.stage } },
+        'chit: unexpected failure',
+      );
+    }
     const capability = seen.capability;
     audit.emit(
       decisionEvent(

@@ -2,7 +2,7 @@
  * The plugin over the embedded store: deny by default, every error code and status,
  * request.capability, narrow / delegationHeaders, audit events, no secrets in logs.
  */
-import { createEmbeddedStore } from '@chit/store';
+import { auditEventSchema, createEmbeddedStore } from '@chit/store';
 import type { CapturedLogs } from '@chit/testkit';
 import {
   addFirstPartyCaveat,
@@ -375,6 +375,9 @@ describe('audit', () => {
     expect(allow.caveats).toEqual(readerCaveats());
     const logged = logs.records().filter((r) => r.chitAudit !== undefined);
     expect(logged.length - before).toBe(2);
+    // Built on the hot path without the parser: every event must still fit the schema.
+    for (const r of logged) expect(() => auditEventSchema.parse(r.chitAudit)).not.toThrow();
+    for (const e of page.events) expect(auditEventSchema.parse(e)).toEqual(e);
     expect(app.chit.stats().audit.lost).toBe(0);
   });
 
