@@ -7,3 +7,8 @@ export * from './v2-craft.js';
 export * from './fuzz.js';
 export * from './stats.js';
 export * from './timing.js';
+export * from './process.js';
+export * from './mint-kill.js';
+export * from './load.js';
+export * from './redis-outage.js';
+export * from './audit-completeness.js';
