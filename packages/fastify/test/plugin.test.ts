@@ -86,6 +86,25 @@ describe('deny by default', () => {
     }
   });
 
+  it('covers routes added before the plugin and in child plugins', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { chit } = await import('../src/index.js');
+    const a = Fastify();
+    a.get('/before', async () => 'open?');
+    a.register(async (child) => {
+      child.get('/child', async () => 'open?');
+    });
+    await a.register(chit, { keys, store, audience: 'orders', clock });
+    a.register(async (child) => {
+      child.get('/child-after', async () => 'open?');
+    });
+    await a.ready();
+    for (const url of ['/before', '/child', '/child-after']) {
+      expectDenied(await a.inject({ method: 'GET', url }), 401, 'ERR_TOKEN_MISSING');
+    }
+    await a.close();
+  });
+
   it('lets an explicit opt-out through without a token', async () => {
     const res = await get('/healthz');
     expect(res.statusCode).toBe(200);
