@@ -96,7 +96,12 @@ const TOKEN_RE = /^[A-Za-z0-9_\-+/]+={0,2}$/;
  * @example resolveHeaderLimits({ maxDischarges: 4 }).maxHeaderBytes // 12288
  */
 export function resolveHeaderLimits(limits?: Partial<HeaderLimits>): HeaderLimits {
-  if (limits === undefined) return DEFAULT_HEADER_LIMITS;
+  if (limits === undefined || limits === DEFAULT_HEADER_LIMITS) return DEFAULT_HEADER_LIMITS;
+  if (limits === null || typeof limits !== 'object')
+    throw new TypeError('limits must be an object');
+  // Verifiers pass the same options object on every request: resolve it once.
+  const cached = RESOLVED.get(limits);
+  if (cached !== undefined) return cached;
   const out = { ...DEFAULT_HEADER_LIMITS, ...limits };
   for (const name of ['maxHeaderBytes', 'maxTokenBytes', 'maxDischarges'] as const) {
     const v = out[name];
@@ -107,8 +112,13 @@ export function resolveHeaderLimits(limits?: Partial<HeaderLimits>): HeaderLimit
   if (out.maxHeaderBytes > NODE_MAX_HEADER_BYTES) {
     throw new RangeError(`limits.maxHeaderBytes must be at most ${NODE_MAX_HEADER_BYTES}`);
   }
-  return Object.freeze(out);
+  const frozen = Object.freeze(out);
+  RESOLVED.set(limits, frozen);
+  RESOLVED.set(frozen, frozen);
+  return frozen;
 }
+
+const RESOLVED = new WeakMap<object, HeaderLimits>();
 
 function missing(): ChitError {
   return new ChitError('ERR_TOKEN_MISSING', 'no Chit credential in Authorization');
@@ -223,7 +233,9 @@ export type HeaderSource =
 function collectRaw(raw: readonly string[], name: string): string[] | undefined {
   const found: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === name) found.push(raw[i + 1]!);
+    const n = raw[i]!;
+    // Length first: most headers are skipped without lowercasing (no allocation).
+    if (n.length === name.length && n.toLowerCase() === name) found.push(raw[i + 1]!);
   }
   return found.length === 0 ? undefined : found;
 }
