@@ -12,3 +12,4 @@ export * from './mint-kill.js';
 export * from './load.js';
 export * from './redis-outage.js';
 export * from './audit-completeness.js';
+export * from './propagation.js';
