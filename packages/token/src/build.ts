@@ -11,7 +11,7 @@ import {
   chainThirdParty,
   fingerprintWords,
 } from './chain.js';
-import { serializeBinary } from './format.js';
+import { appendedBinary, serializeBinary } from './format.js';
 import { derivedKeyBytes, deriveKey, deriveKeyUncached } from './keys.js';
 import { asMacaroon, MacaroonV2, makeCaveat, signatureOf } from './macaroon.js';
 import { bytesToWords, wordsToBytes } from './sha256.js';
@@ -111,7 +111,18 @@ export function appendFirstParty(m: MacaroonV2, conditions: readonly Uint8Array[
     chainFirstParty(SIG, cid);
     caveats.push(makeCaveat(cid));
   }
-  return new MacaroonV2(m.location, m.identifier, caveats, sigBytes(SIG));
+  const sig = sigBytes(SIG);
+  const parentBinary = MacaroonV2.cachedBinary(m);
+  const binary =
+    parentBinary === undefined ? undefined : appendedBinary(parentBinary, conditions, sig);
+  return new MacaroonV2(
+    m.location,
+    m.identifier,
+    caveats,
+    binary === undefined ? sig : binary.subarray(binary.length - 32),
+    undefined,
+    binary,
+  );
 }
 
 /**
@@ -200,8 +211,10 @@ export function encode(m: Macaroon): string {
   const base = asMacaroon(m, 'token');
   let text = MacaroonV2.cachedText(base);
   if (text === undefined) {
-    text = base64UrlEncode(serializeBinary(base));
+    const binary = serializeBinary(base);
+    text = base64UrlEncode(binary);
     MacaroonV2.setCachedText(base, text);
+    MacaroonV2.setCachedBinary(base, binary);
   }
   return text;
 }
@@ -214,7 +227,7 @@ export function encode(m: Macaroon): string {
  * ```
  */
 export function encodeBinary(m: Macaroon): Uint8Array {
-  return serializeBinary(asMacaroon(m, 'token'));
+  return serializeBinary(asMacaroon(m, 'token')).slice();
 }
 
 /**

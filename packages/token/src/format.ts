@@ -123,7 +123,7 @@ export function parseBinary(bytes: Uint8Array, limits: Limits, text?: string): M
     if (readUvarint() !== 32) malformed('signature is not 32 bytes');
     if (buf.length - pos !== 32) malformed('signature length');
     const signature = bytes.subarray(pos, pos + 32);
-    return new MacaroonV2(location, identifier, caveats, signature, text);
+    return new MacaroonV2(location, identifier, caveats, signature, text, bytes);
   } finally {
     buf = EMPTY;
   }
@@ -168,6 +168,8 @@ function writeField(out: Uint8Array, o: number, type: number, data: Uint8Array):
  * ```
  */
 export function serializeBinary(m: MacaroonV2): Uint8Array {
+  const cached = MacaroonV2.cachedBinary(m);
+  if (cached !== undefined) return cached;
   const loc = m.location !== undefined ? utf8Encode(m.location) : undefined;
   const cavLocs: (Uint8Array | undefined)[] = [];
   let size = 1 + fieldSize(m.identifier.length) + 1 + 1 + fieldSize(32);
@@ -195,5 +197,35 @@ export function serializeBinary(m: MacaroonV2): Uint8Array {
   }
   out[o++] = FIELD_EOS;
   o = writeField(out, o, FIELD_SIGNATURE, signatureOf(m));
+  return out;
+}
+
+/**
+ * The binary form of `parent` with first-party caveats appended and a new signature,
+ * spliced from the parent's cached binary form (which always ends `EOS 0x06 0x20 sig`).
+ * @example
+ * ```ts
+ * const child = appendedBinary(parentBinary, [cid], newSig);
+ * ```
+ */
+export function appendedBinary(
+  parent: Uint8Array,
+  cids: readonly Uint8Array[],
+  sig: Uint8Array,
+): Uint8Array {
+  const head = parent.length - 35;
+  let size = head + 35;
+  for (const cid of cids) size += fieldSize(cid.length) + 1;
+  const out = new Uint8Array(size);
+  out.set(parent.subarray(0, head), 0);
+  let o = head;
+  for (const cid of cids) {
+    o = writeField(out, o, FIELD_IDENTIFIER, cid);
+    out[o++] = FIELD_EOS;
+  }
+  out[o++] = FIELD_EOS;
+  out[o++] = FIELD_SIGNATURE;
+  out[o++] = 32;
+  out.set(sig, o);
   return out;
 }

@@ -22,6 +22,8 @@ export class MacaroonV2 implements Macaroon {
   readonly #signature: Uint8Array;
   /** Cached canonical text form (not a property: the object stays frozen). */
   #encoded: string | undefined;
+  /** Cached V2 binary form (owned; never handed out without a copy). */
+  #binary: Uint8Array | undefined;
 
   /** @internal */
   constructor(
@@ -30,6 +32,7 @@ export class MacaroonV2 implements Macaroon {
     caveats: readonly Caveat[],
     signature: Uint8Array,
     encoded?: string,
+    binary?: Uint8Array,
   ) {
     if (location !== undefined)
       Object.defineProperty(this, 'location', { value: location, enumerable: true });
@@ -37,6 +40,7 @@ export class MacaroonV2 implements Macaroon {
     this.caveats = Object.freeze(caveats.slice());
     this.#signature = signature;
     this.#encoded = encoded;
+    this.#binary = binary;
     Object.freeze(this);
   }
 
@@ -53,6 +57,16 @@ export class MacaroonV2 implements Macaroon {
   /** @internal */
   static cachedText(m: MacaroonV2): string | undefined {
     return m.#encoded;
+  }
+
+  /** @internal */
+  static cachedBinary(m: MacaroonV2): Uint8Array | undefined {
+    return m.#binary;
+  }
+
+  /** @internal */
+  static setCachedBinary(m: MacaroonV2, binary: Uint8Array): void {
+    m.#binary = binary;
   }
 
   /** @internal */
