@@ -13,3 +13,4 @@ export * from './load.js';
 export * from './redis-outage.js';
 export * from './audit-completeness.js';
 export * from './propagation.js';
+export * from './soak.js';
