@@ -30,8 +30,12 @@ const MINT_BODY = {
   attributes: { customer_id: '7' },
 };
 
-/** Child mode: serve one kind of server and print `READY <port>`. */
+/** Child mode: serve one kind of server and print `READY <port>`; `CPU <µs>` on SIGUSR2. */
 async function serve(kind, redisUrl) {
+  process.on('SIGUSR2', () => {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`CPU ${user + system}\n`);
+  });
   if (kind === 'bare') {
     const { default: Fastify } = await import('fastify');
     const app = Fastify();
@@ -65,10 +69,26 @@ function startServer(kind, redisUrl) {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    let cpuWaiter = null;
+    const cpu = () =>
+      new Promise((res) => {
+        cpuWaiter = res;
+        child.kill('SIGUSR2');
+      });
     child.stdout.on('data', (d) => {
       out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => stop(child) });
+      let m = /READY (\d+)\n/.exec(out);
+      if (m) {
+        out = out.slice(m.index + m[0].length);
+        resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => stop(child), cpu });
+      }
+      m = /CPU (\d+)\n/.exec(out);
+      if (m && cpuWaiter) {
+        out = out.slice(m.index + m[0].length);
+        const w = cpuWaiter;
+        cpuWaiter = null;
+        w(Number(m[1]));
+      }
     });
     child.on('exit', (code) => reject(new Error(`${kind} server exited (${code}) before ready`)));
   });
@@ -82,10 +102,11 @@ function stop(child) {
   });
 }
 
-async function load(url, path, body, headers = {}) {
+async function load(server, path, body, headers = {}) {
   const { default: autocannon } = await import('autocannon');
+  const cpuBefore = await server.cpu();
   const result = await autocannon({
-    url: url + path,
+    url: server.url + path,
     method: 'POST',
     connections: CONNECTIONS,
     duration: SECONDS,
@@ -98,7 +119,14 @@ async function load(url, path, body, headers = {}) {
     throw new Error(
       `${path}: ${bad} failed requests of ${result.requests.total} (${expected} expected)`,
     );
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const cpuUs = (await server.cpu()) - cpuBefore;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    // Server CPU per request: unlike req/s, barely affected by other load on the machine.
+    cpuPerReq: cpuUs / result.requests.total,
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -137,10 +165,10 @@ export async function run() {
     if (!check.allowed) throw new Error(`verify setup denied: ${check.code}`);
 
     const cases = [
-      ['bare echo (mint body)', () => load(bare.url, '/echo', MINT_BODY)],
-      ['POST /v1/tokens', () => load(mint.url, '/v1/tokens', MINT_BODY, admin)],
-      ['bare echo (verify body)', () => load(bare.url, '/echo', verifyBody)],
-      ['POST /v1/verify', () => load(mint.url, '/v1/verify', verifyBody)],
+      ['bare echo (mint body)', () => load(bare, '/echo', MINT_BODY)],
+      ['POST /v1/tokens', () => load(mint, '/v1/tokens', MINT_BODY, admin)],
+      ['bare echo (verify body)', () => load(bare, '/echo', verifyBody)],
+      ['POST /v1/verify', () => load(mint, '/v1/verify', verifyBody)],
     ];
     // Warm-up (JIT, connections), not recorded.
     for (const [, fn] of cases) await fn();
@@ -155,6 +183,7 @@ export async function run() {
         rps: median(s.map((x) => x.rps)),
         p50: median(s.map((x) => x.p50)),
         p99: median(s.map((x) => x.p99)),
+        cpuPerReq: median(s.map((x) => x.cpuPerReq)),
       });
     }
   } finally {
@@ -168,12 +197,23 @@ export async function run() {
   console.log(
     `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per run, median of ${ROUNDS} rounds, loopback, Redis mode (appendonly yes, everysec)`,
   );
-  console.log('| case | req/s | p50 ms | p99 ms | ratio to bare |');
-  console.log('|---|---:|---:|---:|---:|');
+  const bareOf = (name) =>
+    name === 'POST /v1/tokens'
+      ? 'bare echo (mint body)'
+      : name === 'POST /v1/verify'
+        ? 'bare echo (verify body)'
+        : name;
+  console.log(
+    '| case | req/s | p50 ms | p99 ms | ratio to bare | server CPU µs/req | CPU ratio to bare |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    const ratio =
-      r.name === 'POST /v1/tokens' ? mintRatio : r.name === 'POST /v1/verify' ? verifyRatio : 1;
-    console.log(`| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${ratio.toFixed(2)}x |`);
+    const bareRow = by[bareOf(r.name)];
+    const ratio = r.rps / bareRow.rps;
+    const cpuRatio = bareRow.cpuPerReq / r.cpuPerReq;
+    console.log(
+      `| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${ratio.toFixed(2)}x | ${r.cpuPerReq.toFixed(0)} | ${cpuRatio.toFixed(2)}x |`,
+    );
   }
   const met = (ok) => (ok ? 'met' : 'NOT met');
   console.log(

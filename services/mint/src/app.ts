@@ -133,7 +133,8 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: config.serviceName },
     },
-    options.logDestination ?? pino.destination({ sync: false }),
+    // Buffered (4 KiB) asynchronous writes: one write per few lines, flushed on close.
+    options.logDestination ?? pino.destination({ sync: false, minLength: 4096 }),
   );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
