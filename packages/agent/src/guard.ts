@@ -77,7 +77,17 @@ function safeDigest(raw: unknown): string | undefined {
   }
 }
 
+const SEGMENT = /^[A-Za-z0-9._~:@+-]{1,256}$/;
+
+/** A concrete resource (no wildcard, no dot segment): what a request may name. */
+function isConcreteResource(resource: unknown): boolean {
+  if (typeof resource !== 'string' || resource.length > 256) return false;
+  return resource.split('/').every((seg) => SEGMENT.test(seg) && seg !== '.' && seg !== '..');
+}
+
 function needsConditions(needs: ToolNeeds, expires: number): string[] {
+  if (needs === null || typeof needs !== 'object') throw new TypeError('needs must be an object');
+  if (!isConcreteResource(needs.resource)) throw new RangeError('needs.resource is not concrete');
   const out: string[] = [];
   if (needs.tenant !== undefined) out.push(caveat.tenant(needs.tenant));
   out.push(caveat.action(needs.action), caveat.resource(needs.resource));
