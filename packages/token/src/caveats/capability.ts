@@ -9,7 +9,7 @@ import {
   type Resolution,
   resolveConditions,
 } from './intersect.js';
-import { isResourcePattern } from './resource.js';
+import { compilePatterns, type ResourceMatcher } from './resource.js';
 
 /**
  * What authorize needs beyond the capability's own fields, prepared once.
@@ -17,8 +17,8 @@ import { isResourcePattern } from './resource.js';
  */
 export interface CompiledCapability {
   readonly unsatisfiable: boolean;
-  /** The resource patterns to match (only valid patterns). */
-  readonly resources: readonly (readonly string[])[];
+  /** One matcher list per resource condition. */
+  readonly resources: readonly (readonly ResourceMatcher[])[];
   readonly attributeNames: readonly string[];
   readonly attributeValues: readonly (readonly string[])[];
 }
@@ -44,7 +44,12 @@ function compileResolution(r: Resolution, resources: readonly (readonly string[]
     attributeNames = names;
     attributeValues = values;
   }
-  return { unsatisfiable: isUnsatisfiable(r), resources, attributeNames, attributeValues };
+  return {
+    unsatisfiable: isUnsatisfiable(r),
+    resources: resources.length === 0 ? EMPTY : resources.map(compilePatterns),
+    attributeNames,
+    attributeValues,
+  };
 }
 
 /**
@@ -155,8 +160,7 @@ function compileForeign(cap: VerifiedCapability): CompiledCapability {
   const attributeNames = Object.keys(cap.attributes);
   const compiled: CompiledCapability = {
     unsatisfiable,
-    // An invalid pattern (possible only in a hand-built capability) matches nothing.
-    resources: cap.resources.map((entry) => entry.filter(isResourcePattern)),
+    resources: cap.resources.map(compilePatterns),
     attributeNames,
     attributeValues: attributeNames.map((name) => cap.attributes[name]!),
   };

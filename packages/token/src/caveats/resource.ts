@@ -1,8 +1,10 @@
 /**
  * Resource patterns and requested resources: path-segment grammar and matching.
- * Patterns are compiled once per capability; matching allocates nothing.
+ * Matchers are prepared once per resource condition; matching allocates nothing.
  */
 import { isValueChar, MAX_VALUE_LENGTH, SLASH, STAR } from './grammar.js';
+
+const DOT = 0x2e;
 
 /**
  * Checks the segment rules shared by patterns and requested resources: `/`-separated,
@@ -57,15 +59,31 @@ export function isResourcePattern(s: string): boolean {
  * @example isRequestResource('orders/7') // true; isRequestResource('orders/7/') // false
  */
 export function isRequestResource(s: unknown): s is string {
-  return typeof s === 'string' && checkSegments(s, false);
+  if (typeof s !== 'string') return false;
+  // The same rules as checkSegments without wildcards, as one tight loop: this runs on
+  // every request.
+  const n = s.length;
+  let start = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === SLASH) {
+      const len = i - start;
+      if (len === 0 || (dots === len && len <= 2)) return false;
+      start = i + 1;
+      dots = 0;
+    } else if (c === DOT) {
+      dots++;
+    } else if (!isValueChar(c)) {
+      return false;
+    }
+  }
+  const last = n - start;
+  return last > 0 && !(dots === last && last <= 2);
 }
 
-/**
- * Does the requested `resource` (already checked by {@link isRequestResource}) match the
- * `pattern` (already checked by {@link isResourcePattern})? Walks both strings segment by
- * segment: no compilation, no allocation, linear in their lengths.
- */
-function matchPattern(pattern: string, resource: string): boolean {
+/** Segment walk for general patterns (with `*` segments). Linear, no allocation. */
+function matchSegments(pattern: string, resource: string): boolean {
   const pn = pattern.length;
   const rn = resource.length;
   let p = 0;
@@ -92,13 +110,74 @@ function matchPattern(pattern: string, resource: string): boolean {
   return r === rn + 1;
 }
 
+const EXACT = 0;
+const PREFIX = 1;
+const ANY = 2;
+const SEGMENTS = 3;
+const NOTHING = 4;
+
 /**
- * Does `resource` (checked by {@link isRequestResource}) match one of `patterns`?
- * @example matchAny(['orders/**', 'users/*'], 'orders/7/items') // true
+ * A pattern prepared for matching: most patterns are exact (`orders/7`) or a prefix
+ * (`orders/**`), matched with one string comparison.
+ * @example const m: ResourceMatcher = compilePatterns(['orders/**'])[0]!;
  */
-export function matchAny(patterns: readonly string[], resource: string): boolean {
-  for (let i = 0; i < patterns.length; i++) {
-    if (matchPattern(patterns[i]!, resource)) return true;
+export interface ResourceMatcher {
+  readonly kind: number;
+  /** The pattern; for a prefix, the part before `**`, with its trailing `/`. */
+  readonly text: string;
+}
+
+function compilePattern(pattern: string): ResourceMatcher {
+  if (!isResourcePattern(pattern)) return { kind: NOTHING, text: '' };
+  const star = pattern.indexOf('*');
+  if (star === -1) return { kind: EXACT, text: pattern };
+  if (pattern === '**') return { kind: ANY, text: '' };
+  if (star === pattern.length - 2 && pattern.endsWith('/**')) {
+    return { kind: PREFIX, text: pattern.slice(0, -2) };
+  }
+  return { kind: SEGMENTS, text: pattern };
+}
+
+// Parsed patterns arrays are shared between capabilities (frozen, see intersect.ts), so
+// their matchers are prepared once per array, not once per capability.
+const matchersByPatterns = new WeakMap<readonly string[], readonly ResourceMatcher[]>();
+
+/**
+ * Matchers for one resource condition's patterns, prepared once per patterns array. An
+ * invalid pattern (possible only in a hand-built capability) matches nothing.
+ * @example matchAny(compilePatterns(['orders/**', 'users/*']), 'orders/7/items') // true
+ */
+export function compilePatterns(patterns: readonly string[]): readonly ResourceMatcher[] {
+  let matchers = matchersByPatterns.get(patterns);
+  if (matchers === undefined) {
+    matchers = Object.freeze(patterns.map(compilePattern));
+    matchersByPatterns.set(patterns, matchers);
+  }
+  return matchers;
+}
+
+/**
+ * Does `resource` (checked by {@link isRequestResource}) match one of the patterns?
+ * A prefix `p/**` needs at least one more segment: since the resource is valid, any text
+ * after `p/` is one or more whole, non-empty segments.
+ * @example matchAny(compilePatterns(['orders/*']), 'orders/7') // true
+ */
+export function matchAny(matchers: readonly ResourceMatcher[], resource: string): boolean {
+  for (let i = 0; i < matchers.length; i++) {
+    const m = matchers[i]!;
+    switch (m.kind) {
+      case EXACT:
+        if (resource === m.text) return true;
+        break;
+      case PREFIX:
+        if (resource.length > m.text.length && resource.startsWith(m.text)) return true;
+        break;
+      case ANY:
+        return true;
+      case SEGMENTS:
+        if (matchSegments(m.text, resource)) return true;
+        break;
+    }
   }
   return false;
 }
