@@ -2,16 +2,10 @@
  * `delegate`: the token a service passes to a downstream service. Audience set to the
  * downstream, expiry shortened, the delegating service recorded as a `via` hop.
  */
-import {
-  type Clock,
-  caveat,
-  NotNarrowerError,
-  parseCondition,
-  summarizeConditions,
-} from '@chit/token';
+import { type Clock, caveat, NotNarrowerError, parseCondition } from '@chit/token';
 import { expiryFrom, type PlannedCondition } from './narrow.js';
-import { assertNarrows } from './narrowing.js';
-import { appendConditions, firstPartyConditions } from './token-io.js';
+import { assertNarrows, summarize } from './narrowing.js';
+import { appendConditions, readToken } from './token-io.js';
 
 /** Options of {@link delegate}. */
 export interface DelegateOptions {
@@ -49,8 +43,8 @@ export function delegate(token: string, options: DelegateOptions): string {
   const audience = caveat.audience(options.audience);
   const via = caveat.via(options.via);
   const expiry = expiryFrom(options.ttl ?? DEFAULT_DELEGATION_TTL, undefined, options.clock)!;
-  const existing = firstPartyConditions(token);
-  const s = summarizeConditions(existing);
+  const { conditions, session } = readToken(token);
+  const s = summarize(conditions, session);
   const now = expiry - (options.ttl ?? DEFAULT_DELEGATION_TTL);
   if (s.expiresAt !== null && s.expiresAt <= now) {
     throw new NotNarrowerError('the token has expired: nothing to delegate');

@@ -4,7 +4,7 @@
 import { type Clock, caveat, parseCondition } from '@chit/token';
 import type { Condition } from './condition-types.js';
 import { checkAppend } from './narrowing.js';
-import { appendConditions, firstPartyConditions } from './token-io.js';
+import { appendConditions, readToken } from './token-io.js';
 
 /** What to narrow a token to. Every option must be strictly narrower than the token. */
 export interface NarrowOptions {
@@ -145,7 +145,8 @@ export function narrow(token: string, options: NarrowOptions, ctx: NarrowContext
   if (typeof token !== 'string') throw new TypeError('token must be a string');
   const added = planConditions(options, ctx);
   if (added.length === 0) throw new RangeError('options must name at least one caveat');
-  checkAppend(firstPartyConditions(token), added);
+  const { conditions, session } = readToken(token);
+  checkAppend(conditions, added, session);
   return appendConditions(
     token,
     added.map((a) => a.text),

@@ -102,19 +102,34 @@ export function assertNarrows(s: ConditionSummary, c: Condition): void {
 }
 
 /**
+ * The unverified summary of `conditions`, with the session carried in the identifier
+ * (if any) counted as a session claim: a `session` caveat must agree with it.
+ */
+export function summarize(
+  conditions: readonly string[],
+  idSession: string | undefined,
+): ConditionSummary {
+  const s = summarizeConditions(conditions);
+  if (idSession === undefined) return s;
+  const conflict = s.session !== undefined && s.session !== idSession;
+  return { ...s, session: idSession, unsatisfiable: s.unsatisfiable || conflict };
+}
+
+/**
  * Appends `added` conditions to `existing` one at a time, each judged against everything
  * before it. Returns the summary after all of them.
  */
 export function checkAppend(
   existing: readonly string[],
   added: readonly { readonly text: string; readonly parsed: Condition }[],
+  idSession?: string,
 ): ConditionSummary {
   const all = existing.slice();
-  let summary = summarizeConditions(all);
+  let summary = summarize(all, idSession);
   for (const a of added) {
     assertNarrows(summary, a.parsed);
     all.push(a.text);
-    summary = summarizeConditions(all);
+    summary = summarize(all, idSession);
   }
   if (summary.unsatisfiable) throw new NotNarrowerError('the token would allow nothing');
   return summary;

@@ -9,13 +9,22 @@ import { attenuate, CaveatUnknownError, decode, encode, parseToken } from '@chit
  * is not UTF-8 text cannot be judged: `CaveatUnknownError`.
  */
 export function firstPartyConditions(token: string): string[] {
+  return readToken(token).conditions;
+}
+
+/**
+ * The first-party conditions (as {@link firstPartyConditions}) and the session carried in
+ * a Chit identifier, UNVERIFIED.
+ */
+export function readToken(token: string): { conditions: string[]; session: string | undefined } {
+  const d = decode(token);
   const out: string[] = [];
-  for (const c of decode(token).unsafeCaveats) {
+  for (const c of d.unsafeCaveats) {
     if (c.kind !== 'first-party') continue;
     if (c.text === null) throw new CaveatUnknownError('a caveat of the token is not text');
     out.push(c.text);
   }
-  return out;
+  return { conditions: out, session: d.chit?.session };
 }
 
 /** Appends conditions (already judged) and returns the canonical text form. */

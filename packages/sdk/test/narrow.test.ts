@@ -1,4 +1,4 @@
-import { ChitError, decode } from '@chit/token';
+import { ChitError, caveat, decode } from '@chit/token';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { narrow } from '../src/narrow.js';
@@ -198,5 +198,15 @@ describe('patternCovers', () => {
     ['a/*/c', 'a/b/d', false],
   ])('%s covers %s: %s', (outer, inner, want) => {
     expect(patternCovers(outer, inner)).toBe(want);
+  });
+});
+
+describe('narrow and the identifier session', () => {
+  it('treats the identifier session as a claim: a different session is refused', () => {
+    const t = mintToken([caveat.action('read')], 's-1');
+    expect(codeOf(() => narrow(t, { conditions: ['session = s-2'] }))).toBe('ERR_NOT_NARROWER');
+    expect(codeOf(() => narrow(t, { conditions: ['session = s-1'] }))).toBe('ERR_NOT_NARROWER');
+    const other = mintToken([caveat.action('read')]);
+    expect(decode(narrow(other, { conditions: ['session = s-2'] })).unsafeCaveats).toHaveLength(2);
   });
 });
