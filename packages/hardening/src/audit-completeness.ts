@@ -48,7 +48,10 @@ export async function runAuditCompleteness(opts: {
   try {
     const exp = nowS() + 3600;
     const issuedAt = nowS() - 5;
-    const h = (token: string, tenant = '42') => ({ authorization: `Chit ${token}`, 'x-tenant': tenant });
+    const h = (token: string, tenant = '42') => ({
+      authorization: `Chit ${token}`,
+      'x-tenant': tenant,
+    });
     const valid = mintToken({ issuedAt, caveats: readerCaveats(exp) }).token;
     const forged = mintToken({ issuedAt, key: FOREIGN_KEY, caveats: readerCaveats(exp) }).token;
     const expired = mintToken({ issuedAt, caveats: readerCaveats(nowS() - 120) }).token;
@@ -66,7 +69,8 @@ export async function runAuditCompleteness(opts: {
     const samples = await load.stop();
     const decisions = new Map<string, 'allow' | 'deny'>();
     for (const s of samples) {
-      if (s.requestId !== undefined) decisions.set(s.requestId, s.status === 200 ? 'allow' : 'deny');
+      if (s.requestId !== undefined)
+        decisions.set(s.requestId, s.status === 200 ? 'allow' : 'deny');
     }
     const store = await createRedisStore({ url: redis.url, clock: Date.now });
     const events: AuditEvent[] = [];

@@ -48,14 +48,19 @@ function seeds(): Seed[] {
   const caveatKey = enc.encode('fuzz-third-party-key');
   const plain = mintMacaroon({ caveats: readerCaveats() });
   const attenuated = addFirstPartyCaveat(plain, caveat.resource('orders/7'));
-  const withSession = mintMacaroon({ session: 's-1', caveats: [...readerCaveats(), caveat.uses(5)] });
+  const withSession = mintMacaroon({
+    session: 's-1',
+    caveats: [...readerCaveats(), caveat.uses(5)],
+  });
   const tp = addThirdPartyCaveat(mintMacaroon({ caveats: readerCaveats() }), {
     caveatKey,
     caveatId: 'approval-7',
     location: 'https://approvals.example',
     nonce: new Uint8Array(24).fill(3),
   });
-  const discharge = encode(bindDischarge(tp, createMacaroon({ rootKey: caveatKey, identifier: 'approval-7' })));
+  const discharge = encode(
+    bindDischarge(tp, createMacaroon({ rootKey: caveatKey, identifier: 'approval-7' })),
+  );
   const bare = mintMacaroon();
   return [plain, attenuated, withSession, bare, tp].map((token) => ({
     token,
@@ -76,9 +81,18 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }),
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.nat(255) }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), value: fc.nat(255) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
+  fc.record({
+    kind: fc.constant('delete' as const),
+    at: fc.nat(),
+    count: fc.integer({ min: 1, max: 8 }),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), from: fc.nat(), other: fc.nat() }),
+  fc.record({
+    kind: fc.constant('splice' as const),
+    at: fc.nat(),
+    from: fc.nat(),
+    other: fc.nat(),
+  }),
 );
 
 function apply(bytes: Uint8Array, op: Op, all: readonly Seed[]): Uint8Array {
@@ -127,16 +141,27 @@ const CLOCK = () => NOW_S * 1000;
  * const r = runFuzz({ seed: 7, cases: 100_000 }); r.forgeries // 0
  * ```
  */
-export function runFuzz(opts: { seed: number; cases: number; mutateDischarge?: boolean }): FuzzReport {
+export function runFuzz(opts: {
+  seed: number;
+  cases: number;
+  mutateDischarge?: boolean;
+}): FuzzReport {
   const all = seeds();
   // A mutant may splice into another genuine token whole: that is not a forgery.
-  const genuine: Macaroon[] = all.flatMap((s) => [s.token, ...s.discharges.map((d) => parseToken(d))]);
+  const genuine: Macaroon[] = all.flatMap((s) => [
+    s.token,
+    ...s.discharges.map((d) => parseToken(d)),
+  ]);
   const codes: Record<string, number> = {};
   const examples: string[] = [];
   let acceptedEquivalent = 0;
   let forgeries = 0;
   let uncaught = 0;
-  const arb = fc.tuple(fc.nat(all.length - 1), fc.array(opArb, { minLength: 1, maxLength: 3 }), fc.boolean());
+  const arb = fc.tuple(
+    fc.nat(all.length - 1),
+    fc.array(opArb, { minLength: 1, maxLength: 3 }),
+    fc.boolean(),
+  );
   let done = 0;
   const batch = 10_000;
   while (done < opts.cases) {
@@ -144,7 +169,8 @@ export function runFuzz(opts: { seed: number; cases: number; mutateDischarge?: b
     const drawn = fc.sample(arb, { seed: opts.seed + done, numRuns: n });
     for (const [which, ops, onDischarge] of drawn) {
       const s = all[which]!;
-      const target = onDischarge && s.discharges.length > 0 ? parseToken(s.discharges[0]!) : s.token;
+      const target =
+        onDischarge && s.discharges.length > 0 ? parseToken(s.discharges[0]!) : s.token;
       let bytes = encodeBinary(target);
       for (const op of ops) bytes = apply(bytes, op, all);
       const text = Buffer.from(bytes).toString('base64url');

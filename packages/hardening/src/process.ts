@@ -34,7 +34,12 @@ function entryOf(name: ServiceName): string[] {
   const rel =
     name === 'mint'
       ? ['services', 'mint', FROM_SOURCE ? 'src' : 'dist', `main.${FROM_SOURCE ? 'ts' : 'js'}`]
-      : ['packages', 'hardening', FROM_SOURCE ? 'src' : 'dist', `verifier-main.${FROM_SOURCE ? 'ts' : 'js'}`];
+      : [
+          'packages',
+          'hardening',
+          FROM_SOURCE ? 'src' : 'dist',
+          `verifier-main.${FROM_SOURCE ? 'ts' : 'js'}`,
+        ];
   const file = join(REPO_ROOT, ...rel);
   return FROM_SOURCE ? ['--conditions=@chit/source', '--import', 'tsx', file] : [file];
 }

@@ -51,9 +51,17 @@ export async function runRedisOutage(opts: {
     const issued = { issuedAt: nowS() - 5 };
     const valid = mintToken({ ...issued, caveats: readerCaveats(exp) });
     const revoked = mintToken({ ...issued, caveats: readerCaveats(exp) });
-    const budget = mintToken({ ...issued, caveats: [...readerCaveats(exp), caveat.uses(1_000_000)] });
+    const budget = mintToken({
+      ...issued,
+      caveats: [...readerCaveats(exp), caveat.uses(1_000_000)],
+    });
     const admin = await createRedisStore({ url: redis.url, clock: Date.now });
-    await admin.revoke({ kind: 'token', value: revoked.tokenId, revokedAt: nowS(), expiresAt: exp });
+    await admin.revoke({
+      kind: 'token',
+      value: revoked.tokenId,
+      revokedAt: nowS(),
+      expiresAt: exp,
+    });
     await admin.close();
     const h = (token: string) => ({ authorization: `Chit ${token}`, 'x-tenant': '42' });
     const kinds: RequestKind[] = [

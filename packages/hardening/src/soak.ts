@@ -52,7 +52,10 @@ export async function runSoak(opts: {
   const redis = await startRedis();
   const verifier = await startService('verifier', { REDIS_URL: redis.url });
   try {
-    const token = mintToken({ issuedAt: nowS() - 5, caveats: readerCaveats(nowS() + 86_400) }).token;
+    const token = mintToken({
+      issuedAt: nowS() - 5,
+      caveats: readerCaveats(nowS() + 86_400),
+    }).token;
     const base = {
       url: `${verifier.url}/orders/7`,
       headers: authHeaders(token),
@@ -66,7 +69,11 @@ export async function runSoak(opts: {
     const sampler = setInterval(() => {
       rss.push({ at: Date.now() - started, bytes: verifier.rssBytes() });
     }, 1000);
-    const soak = await cannon({ ...base, duration: opts.durationMs / 1000, overallRate: targetRps });
+    const soak = await cannon({
+      ...base,
+      duration: opts.durationMs / 1000,
+      overallRate: targetRps,
+    });
     clearInterval(sampler);
     const window = Math.max(3, Math.floor((opts.durationMs - opts.warmupMs) / 10_000));
     const afterWarm = rss.filter((s) => s.at >= opts.warmupMs).map((s) => s.bytes);

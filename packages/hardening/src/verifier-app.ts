@@ -4,13 +4,13 @@
  * request id echoed in `x-request-id` so answers can be reconciled with audit events.
  */
 import { randomBytes } from 'node:crypto';
-import { type ChitPluginOptions, chit } from '@chit/fastify';
+import { type ChitLocalOptions, type ChitPluginOptions, chit } from '@chit/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 /** Options of {@link buildVerifierApp}. */
 export interface VerifierAppOptions {
   /** The plugin's options (audience defaults to `orders`, tenant to `headers.x-tenant`). */
-  readonly chit: Omit<ChitPluginOptions, 'audience'> & { audience?: string };
+  readonly chit: Omit<ChitLocalOptions, 'audience'> & { audience?: string };
   /** Where logs go (default: none). */
   readonly logStream?: NodeJS.WritableStream | { write(line: string): unknown };
 }

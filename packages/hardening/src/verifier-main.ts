@@ -32,6 +32,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`verifier: failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(
+    `verifier: failed to start: ${e instanceof Error ? e.message : String(e)}\n`,
+  );
   process.exit(1);
 });

@@ -28,7 +28,11 @@ describe('hostile corpus through the verifier', () => {
   it('the valid token and its approved sibling are accepted (the corpus can fail)', async () => {
     for (const headers of [
       { authorization: `Chit ${valid.token}`, 'x-tenant': '42' },
-      { authorization: `Chit ${approved.token}`, 'chit-discharges': approved.discharge, 'x-tenant': '42' },
+      {
+        authorization: `Chit ${approved.token}`,
+        'chit-discharges': approved.discharge,
+        'x-tenant': '42',
+      },
     ]) {
       const before = v.handlerRuns();
       const res = await v.app.inject({ method: 'GET', url: '/orders/7', headers });

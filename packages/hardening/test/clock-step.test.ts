@@ -33,7 +33,10 @@ afterAll(async () => {
 
 async function check(v: VerifierApp, token: string): Promise<[number, string | undefined]> {
   const res = await v.app.inject({ url: '/orders/7', headers: authHeaders(token) });
-  return [res.statusCode, res.statusCode === 200 ? undefined : (res.json() as { error: { code: string } }).error.code];
+  return [
+    res.statusCode,
+    res.statusCode === 200 ? undefined : (res.json() as { error: { code: string } }).error.code,
+  ];
 }
 
 describe.each(['embedded', 'redis'] as const)('clock steps (%s store)', (kind) => {
@@ -56,15 +59,26 @@ describe.each(['embedded', 'redis'] as const)('clock steps (%s store)', (kind) =
             ['expires now-30', at([...readerCaveats(now - LEEWAY)]), [401, 'ERR_TOKEN_EXPIRED']],
             ['expires now-29', at([...readerCaveats(now - LEEWAY + 1)]), [200, undefined]],
             ['expires now', at([...readerCaveats(now)]), [200, undefined]],
-            ['not-before now+30', at([...readerCaveats(), caveat.notBefore(now + LEEWAY)]), [200, undefined]],
-            ['not-before now+31', at([...readerCaveats(), caveat.notBefore(now + LEEWAY + 1)]), [401, 'ERR_TOKEN_NOT_YET_VALID']],
-            ['fixed token (expires NOW+200)', fixed, now >= NOW_S + 200 + LEEWAY ? [401, 'ERR_TOKEN_EXPIRED'] : [200, undefined]],
+            [
+              'not-before now+30',
+              at([...readerCaveats(), caveat.notBefore(now + LEEWAY)]),
+              [200, undefined],
+            ],
+            [
+              'not-before now+31',
+              at([...readerCaveats(), caveat.notBefore(now + LEEWAY + 1)]),
+              [401, 'ERR_TOKEN_NOT_YET_VALID'],
+            ],
+            [
+              'fixed token (expires NOW+200)',
+              fixed,
+              now >= NOW_S + 200 + LEEWAY ? [401, 'ERR_TOKEN_EXPIRED'] : [200, undefined],
+            ],
           ];
           for (const [name, token, expected] of table) {
-            expect([`${name} @ step ${step}s +${subSecond}ms`, ...(await check(v, token))]).toEqual([
-              `${name} @ step ${step}s +${subSecond}ms`,
-              ...expected,
-            ]);
+            expect([`${name} @ step ${step}s +${subSecond}ms`, ...(await check(v, token))]).toEqual(
+              [`${name} @ step ${step}s +${subSecond}ms`, ...expected],
+            );
           }
         }
       }

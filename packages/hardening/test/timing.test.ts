@@ -11,7 +11,14 @@ describe('signature mismatch timing', () => {
   it('Welch t is 0 for identical samples and large for shifted ones', () => {
     const base = Array.from({ length: 1000 }, (_, i) => 100 + (i % 7));
     expect(welchT(base, base)).toBe(0);
-    expect(Math.abs(welchT(base, base.map((x) => x + 5)))).toBeGreaterThan(10);
+    expect(
+      Math.abs(
+        welchT(
+          base,
+          base.map((x) => x + 5),
+        ),
+      ),
+    ).toBeGreaterThan(10);
   });
 
   it('first-byte and last-byte mismatches take the same time; the control differs', () => {
