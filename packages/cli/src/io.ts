@@ -51,5 +51,9 @@ export function reportError(io: CliIo, e: unknown, json: boolean, command: strin
     // Validation of a flag value by the libraries (e.g. a caveat builder): a usage error.
     return reportError(io, new UsageError(e.message), json, command);
   }
-  throw e;
+  // A bug or an environment failure: still one line, code first, never a stack dump.
+  const message = e instanceof Error ? e.message : 'unexpected failure';
+  if (json) io.stderr(`${JSON.stringify({ error: { code: 'ERR_INTERNAL', message } })}\n`);
+  else io.stderr(`ERR_INTERNAL: ${message}\n`);
+  return EXIT.DENY;
 }
