@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type AgentRuntime, createAgentRuntime, createApprovalClient } from '@chit/agent';
 import { buildApprovalApp } from '@chit/approval';
 import { loadConfig, startMint } from '@chit/mint';
-import { createMintClient, type MintClient } from '@chit/sdk';
+import { createMintClient, type FetchLike, type MintClient } from '@chit/sdk';
 import { type ChitStore, createEmbeddedStore } from '@chit/store';
 import type { FastifyInstance } from 'fastify';
 import { buildOrdersApp } from './orders.js';
@@ -56,7 +56,11 @@ export function freeLoopbackPort(): Promise<number> {
  * ```
  */
 export async function startDemoStack(
-  options: { readonly approvalPollMs?: number } = {},
+  options: {
+    readonly approvalPollMs?: number;
+    /** The `fetch` tool calls use for downstream services (tests observe requests with it). */
+    readonly fetch?: FetchLike;
+  } = {},
 ): Promise<DemoStack> {
   const dir = await mkdtemp(join(tmpdir(), 'chit-demo-'));
   const apps: FastifyInstance[] = [];
@@ -72,7 +76,7 @@ export async function startDemoStack(
       CHIT_DATA_DIR: dir,
       CHIT_ROOT_KEYS: `${kid}:${rootKey.toString('hex')}`,
       CHIT_ADMIN_TOKEN: adminToken,
-      CHIT_LOG_LEVEL: process.env.DEMO_LOG ?? 'silent',
+      CHIT_LOG_LEVEL: 'silent',
       CHIT_SERVICE_NAME: 'mint',
     });
     const mintRt = await startMint(config, { store });
@@ -103,6 +107,7 @@ export async function startDemoStack(
       mint,
       audit: store,
       service: 'agent',
+      ...(options.fetch !== undefined && { fetch: options.fetch }),
       audiences: { [new URL(ordersUrl).origin]: 'orders' },
       approvals: createApprovalClient({
         baseUrl: approvalUrl,
