@@ -5,14 +5,25 @@
 import { createEmbeddedStore } from '@chit/store';
 import { HTTP_STATUS } from '@chit/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildVerifierApp, keys, settableClock, type VerifierApp } from '../src/index.js';
+import {
+  authHeaders,
+  buildVerifierApp,
+  KEY,
+  keys,
+  mintToken,
+  NOW_S,
+  readerCaveats,
+  settableClock,
+  type VerifierApp,
+} from '../src/index.js';
 import { approved, VERIFIER_CORPUS, valid } from './verifier-corpus.js';
 
 const clock = settableClock();
 let v: VerifierApp;
+let store: Awaited<ReturnType<typeof createEmbeddedStore>>;
 
 beforeAll(async () => {
-  const store = await createEmbeddedStore({ clock });
+  store = await createEmbeddedStore({ clock });
   v = await buildVerifierApp({ chit: { keys, store, clock, leeway: 30 } });
 });
 afterAll(async () => {
@@ -55,6 +66,45 @@ describe('hostile corpus through the verifier', () => {
       code: c.code,
     });
     expect(HTTP_STATUS[c.code as keyof typeof HTTP_STATUS]).toBe(c.status);
+    expect(v.handlerRuns()).toBe(before);
+  });
+
+  it('a revoked token, and a cached token whose kid is retired, are refused', async () => {
+    const t = mintToken({ caveats: readerCaveats() });
+    const ok = await v.app.inject({ url: '/orders/7', headers: authHeaders(t.token) });
+    expect(ok.statusCode).toBe(200);
+    await store.revoke({
+      kind: 'token',
+      value: t.tokenId,
+      revokedAt: NOW_S,
+      expiresAt: NOW_S + 3600,
+    });
+    const before = v.handlerRuns();
+    const res = await v.app.inject({ url: '/orders/7', headers: authHeaders(t.token) });
+    expect([res.statusCode, (res.json() as { error: { code: string } }).error.code]).toEqual([
+      401,
+      'ERR_TOKEN_REVOKED',
+    ]);
+
+    // A second app whose key resolver forgets k1 after the chain is cached.
+    let retired = false;
+    const w = await buildVerifierApp({
+      chit: { keys: (kid) => (retired ? undefined : kid === 'k1' ? KEY : undefined), store, clock },
+    });
+    try {
+      const u = mintToken({ caveats: readerCaveats() }).token;
+      expect((await w.app.inject({ url: '/orders/7', headers: authHeaders(u) })).statusCode).toBe(
+        200,
+      );
+      retired = true;
+      const again = await w.app.inject({ url: '/orders/7', headers: authHeaders(u) });
+      expect([again.statusCode, (again.json() as { error: { code: string } }).error.code]).toEqual([
+        401,
+        'ERR_KEY_UNKNOWN',
+      ]);
+    } finally {
+      await w.app.close();
+    }
     expect(v.handlerRuns()).toBe(before);
   });
 });
