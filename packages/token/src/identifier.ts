@@ -15,6 +15,11 @@ export const IDENTIFIER_V1 = 0xc1;
 /** Largest accepted issue time (2^40 - 1 seconds: beyond year 36000). */
 const MAX_ISSUED_AT = 2 ** 40 - 1;
 const KID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+/** Byte lookup for kid characters (no regex or string building before validation). */
+const KID_CHAR = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-') {
+  KID_CHAR[c.charCodeAt(0)] = 1;
+}
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
@@ -104,14 +109,32 @@ export function encodeIdentifier(input: IdentifierInput, name = 'identifier'): U
  */
 export function decodeIdentifier(bytes: Uint8Array): ChitIdentifier | null {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('identifier must be a Uint8Array');
-  const n = bytes.length;
-  if (n < 2 + 1 + 16 + 1 || bytes[0] !== IDENTIFIER_V1) return null;
-  const kidLen = bytes[1]!;
-  let o = 2 + kidLen;
+  return decodeIdentifierRange(bytes, 0, bytes.length);
+}
+
+/**
+ * {@link decodeIdentifier} over `bytes[start, end)` (internal: no copy on the hot path).
+ * @example
+ * ```ts
+ * decodeIdentifierRange(buffer, idStart, idEnd)
+ * ```
+ */
+export function decodeIdentifierRange(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): ChitIdentifier | null {
+  if (end - start < 2 + 1 + 16 + 1 || bytes[start] !== IDENTIFIER_V1) return null;
+  const n = end;
+  const kidLen = bytes[start + 1]!;
+  let o = start + 2 + kidLen;
   if (kidLen === 0 || kidLen > 64 || o + 17 > n) return null;
   let kid = '';
-  for (let i = 2; i < o; i++) kid += String.fromCharCode(bytes[i]!);
-  if (!KID_RE.test(kid)) return null;
+  for (let i = start + 2; i < o; i++) {
+    const c = bytes[i]!;
+    if (!KID_CHAR[c]) return null;
+    kid += String.fromCharCode(c);
+  }
   const tokenId = toHex(bytes, o, o + 16);
   o += 16;
   let issuedAt = 0;

@@ -11,6 +11,7 @@ import {
   TokenMalformedError,
   TokenTooLargeError,
 } from './errors.js';
+import { fastWalk } from './fast-walk.js';
 import { decodeIdentifier } from './identifier.js';
 import { type DerivedKey, deriveKey } from './keys.js';
 import { resolveLimits } from './limits.js';
@@ -100,6 +101,7 @@ function thirdPartyInfo(c: { id: Uint8Array; location?: string }): ThirdPartyCav
 }
 
 const NO_DISCHARGES: readonly TokenInput[] = Object.freeze([]);
+const NO_THIRD_PARTY: readonly ThirdPartyCaveatInfo[] = Object.freeze([]);
 
 /**
  * Verifies a Chit token's signatures (and its discharges'), then resolves its caveats into
@@ -136,32 +138,50 @@ export function verifyChain(token: TokenInput, options: VerifyChainOptions): Ver
       }
     }
   }
-  const primary = toMacaroon(token, 'token', limits);
-  const parsedDischarges: MacaroonV2[] = [];
-  for (let i = 0; i < discharges.length; i++) {
-    parsedDischarges.push(toMacaroon(discharges[i], `options.discharges[${i}]`, limits));
+  let capability: VerifiedCapability;
+  let key: DerivedKey;
+  let kid: string;
+  const fast =
+    discharges.length === 0 && typeof token === 'string' ? fastWalk(token, limits, keys) : null;
+  if (fast !== null) {
+    key = fast.key;
+    kid = fast.identifier.kid;
+    capability = resolveCapability({
+      identifier: fast.identifier,
+      conditions: fast.conditions,
+      conditionFingerprints: fast.conditionFingerprints,
+      fingerprints: fast.fingerprints,
+      thirdParty: NO_THIRD_PARTY,
+    });
+  } else {
+    const primary = toMacaroon(token, 'token', limits);
+    const parsedDischarges: MacaroonV2[] = [];
+    for (let i = 0; i < discharges.length; i++) {
+      parsedDischarges.push(toMacaroon(discharges[i], `options.discharges[${i}]`, limits));
+    }
+    const identifier = decodeIdentifier(primary.identifier);
+    if (identifier === null)
+      throw new TokenMalformedError('token is malformed: not a Chit identifier');
+    key = resolveKey(keys, identifier.kid);
+    kid = identifier.kid;
+    const walk = walkChain(primary, key, parsedDischarges, true);
+    // Signatures verified: only now are the conditions read and judged.
+    const conditions: string[] = [];
+    for (const cid of walk.conditions) {
+      const text = utf8Decode(cid);
+      if (text === null) throw new CaveatMalformedError('caveat is malformed: not UTF-8');
+      conditions.push(text);
+    }
+    capability = resolveCapability({
+      identifier,
+      conditions,
+      conditionFingerprints: walk.conditionFingerprints,
+      fingerprints: walk.fingerprints,
+      thirdParty: walk.thirdParty.map(thirdPartyInfo),
+    });
   }
-  const identifier = decodeIdentifier(primary.identifier);
-  if (identifier === null)
-    throw new TokenMalformedError('token is malformed: not a Chit identifier');
-  const dk = resolveKey(keys, identifier.kid);
-  const walk = walkChain(primary, dk, parsedDischarges, true);
-  // Signatures verified: only now are the conditions read and judged.
-  const conditions: string[] = [];
-  for (const cid of walk.conditions) {
-    const text = utf8Decode(cid);
-    if (text === null) throw new CaveatMalformedError('caveat is malformed: not UTF-8');
-    conditions.push(text);
-  }
-  const capability = resolveCapability({
-    identifier,
-    conditions,
-    conditionFingerprints: walk.conditionFingerprints,
-    fingerprints: walk.fingerprints,
-    thirdParty: walk.thirdParty.map(thirdPartyInfo),
-  });
   if (cache !== undefined && cacheKey !== null) {
-    cacheSet(cache, cacheKey, { capability, kid: identifier.kid, key: dk });
+    cacheSet(cache, cacheKey, { capability, kid, key });
   }
   return capability;
 }
