@@ -109,6 +109,48 @@ describe('RevocationMirror', () => {
     expect(m.available(t0 + 9999)).toBe(true);
   });
 
+  it('answers the same above the filter threshold (large sets) and after pruning back below it', () => {
+    const background = Array.from({ length: 6000 }, (_, i) =>
+      entry({
+        kind: (['token', 'session', 'fingerprint'] as const)[i % 3],
+        value: `bg-${i}`,
+        expiresAt: NOW + 10,
+      }),
+    );
+    const m = loaded([
+      ...background,
+      entry({ kind: 'fingerprint', value: 'fp1', expiresAt: NOW + 100 }),
+      entry({ kind: 'session', value: 's-9', expiresAt: NOW + 100 }),
+      entry({ kind: 'token', value: 'tok-9', expiresAt: NOW + 100 }),
+    ]);
+    expect(m.size).toBe(6003);
+    expect(() => m.check(cap(), NOW)).toThrow(TokenRevokedError);
+    expect(() => m.check(cap({ fingerprints: ['fp0'], session: 's-9' }), NOW)).toThrow(
+      TokenRevokedError,
+    );
+    expect(() => m.check(cap({ fingerprints: ['fp0'], tokenId: 'tok-9' }), NOW)).toThrow(
+      TokenRevokedError,
+    );
+    expect(() => m.check(cap({ fingerprints: ['fp0', 'bg-2'] }), NOW)).toThrow(TokenRevokedError);
+    expect(() => m.check(cap({ fingerprints: ['fp0', 'bg-3'] }), NOW)).not.toThrow(); // a token id, not a fingerprint
+    expect(() => m.check(cap({ fingerprints: ['fp0'] }), NOW)).not.toThrow();
+    for (let i = 0; i < 2000; i++) {
+      expect(() =>
+        m.check(
+          cap({ tokenId: `live-${i}`, session: `live-${i}`, fingerprints: [`live-${i}`] }),
+          NOW,
+        ),
+      ).not.toThrow();
+    }
+    m.apply(entry({ kind: 'session', value: 'late', expiresAt: NOW + 100 }));
+    expect(() => m.check(cap({ fingerprints: [], session: 'late' }), NOW)).toThrow(
+      TokenRevokedError,
+    );
+    expect(m.prune(NOW + 10)).toBe(6000);
+    expect(() => m.check(cap(), NOW + 10)).toThrow(TokenRevokedError);
+    expect(() => m.check(cap({ fingerprints: ['fp0', 'bg-2'] }), NOW + 10)).not.toThrow();
+  });
+
   it('rejects bad options and unknown kinds', () => {
     expect(() => new RevocationMirror({ stalenessMs: -1 })).toThrow(RangeError);
     expect(() => new RevocationMirror().apply(entry({ kind: 'bogus' as 'token' }))).toThrow(
