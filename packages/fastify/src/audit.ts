@@ -42,11 +42,45 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
   let written = 0;
   let lost = 0;
   const inFlight = new Set<Promise<void>>();
+  // Events of one event-loop turn are handed to the store together (in a setImmediate), so
+  // a client that pipelines (ioredis `enableAutoPipelining`) sends them in one write.
+  let queue: { event: AuditEvent; log: FastifyBaseLogger }[] = [];
+  let scheduled: Promise<void> | undefined;
 
   function loss(log: FastifyBaseLogger, reason: string): void {
     lost++;
     // The count, never the event's token material (events carry none anyway).
     log.warn({ chitAuditLost: lost, reason }, 'chit audit event not written to the store');
+  }
+
+  function write(s: ChitStore, event: AuditEvent, log: FastifyBaseLogger): void {
+    let p: Promise<void>;
+    try {
+      p = s.appendAudit(event);
+    } catch {
+      pending--;
+      loss(log, 'audit write failed');
+      return;
+    }
+    const settled = p
+      .then(
+        () => {
+          written++;
+        },
+        () => loss(log, 'audit write failed'),
+      )
+      .finally(() => {
+        pending--;
+        inFlight.delete(settled);
+      });
+    inFlight.add(settled);
+  }
+
+  function drain(s: ChitStore): void {
+    const batch = queue;
+    queue = [];
+    scheduled = undefined;
+    for (const { event, log } of batch) write(s, event, log);
   }
 
   return {
@@ -58,31 +92,22 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
         return;
       }
       pending++;
-      let p: Promise<void>;
-      try {
-        p = store.appendAudit(event);
-      } catch {
-        pending--;
-        loss(log, 'audit write failed');
-        return;
-      }
-      const tracked = p.then(
-        () => {
-          written++;
-        },
-        () => loss(log, 'audit write failed'),
+      queue.push({ event, log });
+      scheduled ??= new Promise<void>((resolve) =>
+        setImmediate(() => {
+          drain(store);
+          resolve();
+        }),
       );
-      const settled = tracked.finally(() => {
-        pending--;
-        inFlight.delete(settled);
-      });
-      inFlight.add(settled);
     },
     stats() {
       return { pending, written, lost };
     },
     async flush() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      while (scheduled !== undefined || inFlight.size > 0) {
+        if (scheduled !== undefined) await scheduled;
+        await Promise.allSettled([...inFlight]);
+      }
     },
   };
 }

@@ -32,6 +32,8 @@ export interface ChitInstance {
   readonly mode: 'local' | 'remote';
   /** Counters: audit delivery and, in local mode, revocation mirror state. */
   stats(): ChitStats;
+  /** Resolves once every audit event so far has been handed to the store and settled. */
+  flushAudit(): Promise<void>;
 }
 
 /** Counters of one plugin instance. */
@@ -71,6 +73,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
   fastify.decorate('chit', {
     mode: options.mode,
     stats: () => ({ ...judge.stats(), audit: audit.stats() }),
+    flushAudit: () => audit.flush(),
   } satisfies ChitInstance);
 
   // Validate every route's config at registration, so a typo fails at start, not at a request.

@@ -378,6 +378,7 @@ describe('audit', () => {
     const before = logs.records().filter((r) => r.chitAudit !== undefined).length;
     expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
     expect((await get('/orders/7', { ...auth(t.token), 'x-tenant': '43' })).statusCode).toBe(403);
+    await app.chit.flushAudit();
     const page = await store.queryAudit({ tokenId: t.tokenId });
     expect(page.events.map((e) => [e.type, e.decision, e.code])).toEqual([
       ['verify.allow', 'allow', undefined],
