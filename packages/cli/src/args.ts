@@ -6,25 +6,37 @@ import { parseArgs } from 'node:util';
 import { fromHex } from '@chit/token';
 import { type CliIo, UsageError } from './io.js';
 
-/** Option specs as parseArgs takes them. */
+/**
+ * Option specs as parseArgs takes them.
+ * @example const specs: OptionSpecs = { key: { type: 'string' } }
+ */
 export type OptionSpecs = Record<
   string,
   { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
 >;
 
-/** Flags every command takes. */
+/**
+ * Flags every command takes.
+ * @example parseArgs({ args, options: { ...COMMON, ...specs } })
+ */
 export const COMMON: OptionSpecs = {
   help: { type: 'boolean', short: 'h' },
   json: { type: 'boolean' },
 };
 
-/** Parsed arguments. */
+/**
+ * Parsed arguments.
+ * @example const p: Parsed = parse(args, { key: { type: 'string' } })
+ */
 export interface Parsed {
   readonly values: Record<string, string | boolean | string[] | boolean[] | undefined>;
   readonly positionals: string[];
 }
 
-/** Parses strictly; any parseArgs complaint becomes a UsageError. */
+/**
+ * Parses strictly; any parseArgs complaint becomes a UsageError.
+ * @example const p = parse(['--key', 'ab'], { key: { type: 'string' } })
+ */
 export function parse(args: readonly string[], options: OptionSpecs): Parsed {
   try {
     const { values, positionals } = parseArgs({
@@ -39,24 +51,36 @@ export function parse(args: readonly string[], options: OptionSpecs): Parsed {
   }
 }
 
-/** A string flag's value (the last one given), or undefined. */
+/**
+ * A string flag's value (the last one given), or undefined.
+ * @example str(p, 'kid') // 'k1' or undefined
+ */
 export function str(p: Parsed, name: string): string | undefined {
   const v = p.values[name];
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A repeatable string flag's values (possibly empty). */
+/**
+ * A repeatable string flag's values (possibly empty).
+ * @example list(p, 'action') // ['read', 'write']
+ */
 export function list(p: Parsed, name: string): string[] {
   const v = p.values[name];
   return Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
 }
 
-/** A boolean flag. */
+/**
+ * A boolean flag.
+ * @example flag(p, 'json') // true
+ */
 export function flag(p: Parsed, name: string): boolean {
   return p.values[name] === true;
 }
 
-/** A required string flag. */
+/**
+ * A required string flag.
+ * @example const key = required(p, 'key')
+ */
 export function required(p: Parsed, name: string): string {
   const v = str(p, name);
   if (v === undefined || v === '') throw new UsageError(`--${name} is required`);
@@ -75,7 +99,10 @@ export function parseDuration(text: string, name: string): number {
   return Number(m[1]) * UNITS[m[2] || 's']!;
 }
 
-/** A non-negative whole number. */
+/**
+ * A non-negative whole number.
+ * @example parseCount('10', '--uses') // 10
+ */
 export function parseCount(text: string, name: string): number {
   if (!/^(0|[1-9][0-9]{0,15})$/.test(text)) throw new UsageError(`${name} must be a whole number`);
   const n = Number(text);
@@ -83,7 +110,10 @@ export function parseCount(text: string, name: string): number {
   return n;
 }
 
-/** A hex key of at least `minBytes` bytes (never echoed in errors). */
+/**
+ * A hex key of at least `minBytes` bytes (never echoed in errors).
+ * @example parseHexKey('ab'.repeat(32), '--key') // 32 bytes
+ */
 export function parseHexKey(text: string, name: string, minBytes = 16): Uint8Array {
   const key = fromHex(text.toLowerCase());
   if (key === null || key.length === 0) throw new UsageError(`${name} must be hex`);
@@ -91,7 +121,10 @@ export function parseHexKey(text: string, name: string, minBytes = 16): Uint8Arr
   return key;
 }
 
-/** `key=value` (the value may contain `=`). */
+/**
+ * `key=value` (the value may contain `=`).
+ * @example parsePair('tenant=42', '--ctx') // ['tenant', '42']
+ */
 export function parsePair(text: string, name: string): [string, string] {
   const i = text.indexOf('=');
   if (i <= 0) throw new UsageError(`${name} takes key=value`);
@@ -101,6 +134,7 @@ export function parsePair(text: string, name: string): [string, string] {
 /**
  * The token argument: the one positional, or stdin when it is `-` (surrounding
  * whitespace removed).
+ * @example const token = await tokenArg(p, io) // '-' reads stdin
  */
 export async function tokenArg(p: Parsed, io: CliIo): Promise<string> {
   if (p.positionals.length === 0)
@@ -113,7 +147,10 @@ export async function tokenArg(p: Parsed, io: CliIo): Promise<string> {
   return text;
 }
 
-/** Rejects positionals on commands that take none. */
+/**
+ * Rejects positionals on commands that take none.
+ * @example noPositionals(parse(['keygen'], {}))
+ */
 export function noPositionals(p: Parsed): void {
   if (p.positionals.length > 0) throw new UsageError('this command takes no positional argument');
 }

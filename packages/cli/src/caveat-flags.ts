@@ -14,7 +14,10 @@ import {
   str,
 } from './args.js';
 
-/** The flags. */
+/**
+ * The flags.
+ * @example parse(args, { ...CAVEAT_FLAGS, key: { type: 'string' } })
+ */
 export const CAVEAT_FLAGS: OptionSpecs = {
   tenant: { type: 'string', multiple: true },
   resource: { type: 'string', multiple: true },
@@ -29,7 +32,10 @@ export const CAVEAT_FLAGS: OptionSpecs = {
   caveat: { type: 'string', multiple: true },
 };
 
-/** Help lines for the flags. */
+/**
+ * Help lines for the flags.
+ * @example const help = `Options:\n${CAVEAT_FLAGS_HELP}`
+ */
 export const CAVEAT_FLAGS_HELP = `  --tenant <t>         allowed tenant (repeat for a set)
   --resource <p>       allowed resource pattern, e.g. orders/* or orders/** (repeat)
   --action <a>         allowed action (repeat for a set)
@@ -42,7 +48,10 @@ export const CAVEAT_FLAGS_HELP = `  --tenant <t>         allowed tenant (repeat 
   --attr <k=v>         attribute narrowing (repeat; same key twice makes a set)
   --caveat <cond>      raw condition in canonical text, e.g. 'customer_id = 7' (repeat)`;
 
-/** `--attr k=v` flags to an attribute record (same key repeated: a set). */
+/**
+ * `--attr k=v` flags to an attribute record (same key repeated: a set).
+ * @example attributes(parse(['--attr', 'k=a', '--attr', 'k=b'], CAVEAT_FLAGS)) // { k: ['a', 'b'] }
+ */
 export function attributes(p: Parsed): Record<string, string[]> | undefined {
   const pairs = list(p, 'attr');
   if (pairs.length === 0) return undefined;
@@ -56,7 +65,10 @@ export function attributes(p: Parsed): Record<string, string[]> | undefined {
   return out;
 }
 
-/** The flags as SDK narrowing options (claims and session become raw conditions). */
+/**
+ * The flags as SDK narrowing options (claims and session become raw conditions).
+ * @example narrow(token, narrowOptions(p), { clock: io.clock })
+ */
 export function narrowOptions(p: Parsed): NarrowOptions {
   const conditions: string[] = [];
   const principal = str(p, 'principal');

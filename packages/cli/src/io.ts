@@ -4,10 +4,16 @@
  */
 import { ChitError } from '@chit/token';
 
-/** Exit codes: 0 allow / success, 1 deny / failure with a code, 2 usage error. */
+/**
+ * Exit codes: 0 allow / success, 1 deny / failure with a code, 2 usage error.
+ * @example return denied ? EXIT.DENY : EXIT.OK
+ */
 export const EXIT = Object.freeze({ OK: 0, DENY: 1, USAGE: 2 });
 
-/** What a command may touch. */
+/**
+ * What a command may touch.
+ * @example const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), readStdin, clock: Date.now, random: (n) => crypto.getRandomValues(new Uint8Array(n)), env: process.env }
+ */
 export interface CliIo {
   /** Writes to stdout (the caller adds newlines). */
   readonly stdout: (text: string) => void;
@@ -34,7 +40,10 @@ export class UsageError extends Error {
   }
 }
 
-/** Reports an error on stderr (code first) and returns the exit code. */
+/**
+ * Reports an error on stderr (code first) and returns the exit code.
+ * @example catch (e) { return reportError(io, e, json, 'verify') }
+ */
 export function reportError(io: CliIo, e: unknown, json: boolean, command: string): number {
   if (e instanceof UsageError) {
     if (json)

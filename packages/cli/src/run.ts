@@ -11,7 +11,10 @@ import { auditCommand, revokeCommand } from './commands/revoke-audit.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CliIo, EXIT, reportError, UsageError } from './io.js';
 
-/** Every command, in help order. */
+/**
+ * Every command, in help order.
+ * @example COMMANDS.map((c) => c.name) // ['keygen', 'mint', ...]
+ */
 export const COMMANDS: readonly Command[] = [
   keygen,
   mintCommand,
@@ -23,7 +26,10 @@ export const COMMANDS: readonly Command[] = [
   macaroonCommand,
 ];
 
-/** The top-level help text. */
+/**
+ * The top-level help text.
+ * @example io.stdout(mainHelp())
+ */
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);

@@ -4,7 +4,13 @@
  */
 import type { parseCondition, summarizeConditions } from '@chit/token';
 
-/** A parsed first-party condition. */
+/**
+ * A parsed first-party condition.
+ * @example const c: Condition = parseCondition('action = read')
+ */
 export type Condition = ReturnType<typeof parseCondition>;
-/** The unverified summary of a condition list. */
+/**
+ * The unverified summary of a condition list.
+ * @example const s: ConditionSummary = summarizeConditions(['tenant = 42'])
+ */
 export type ConditionSummary = ReturnType<typeof summarizeConditions>;

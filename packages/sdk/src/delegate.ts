@@ -7,7 +7,10 @@ import { expiryFrom, type PlannedCondition } from './narrow.js';
 import { assertNarrows, summarize } from './narrowing.js';
 import { appendConditions, readToken } from './token-io.js';
 
-/** Options of {@link delegate}. */
+/**
+ * Options of {@link delegate}.
+ * @example const o: DelegateOptions = { audience: 'billing', via: 'orders', ttl: 30 }
+ */
 export interface DelegateOptions {
   /** The downstream service's audience name: the only service that may accept the result. */
   readonly audience: string;
@@ -19,7 +22,10 @@ export interface DelegateOptions {
   readonly clock?: Clock;
 }
 
-/** Default lifetime of a delegated token: short, since it is made per request. */
+/**
+ * Default lifetime of a delegated token: short, since it is made per request.
+ * @example delegate(token, { audience, via, ttl: DEFAULT_DELEGATION_TTL / 2 })
+ */
 export const DEFAULT_DELEGATION_TTL = 60;
 
 /**

@@ -8,7 +8,10 @@ import { delegate } from './delegate.js';
 import { AUTHORIZATION_HEADER, DISCHARGES_HEADER, formatHeaders } from './headers.js';
 import type { FetchLike } from './mint-client.js';
 
-/** Options of {@link createDelegatingFetch}: give `token` or `getToken`. */
+/**
+ * Options of {@link createDelegatingFetch}: give `token` or `getToken`.
+ * @example const o: DelegatingFetchOptions = { token, audiences: { 'http://127.0.0.1:7401': 'billing' }, via: 'orders' }
+ */
 export interface DelegatingFetchOptions {
   /** The token to delegate from. */
   readonly token?: string;

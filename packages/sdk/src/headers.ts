@@ -47,7 +47,10 @@ export const WWW_AUTHENTICATE = 'Chit';
  */
 export const NODE_MAX_HEADER_BYTES = 16_384;
 
-/** Bounds on the delegation headers, enforced before any token is decoded. */
+/**
+ * Bounds on the delegation headers, enforced before any token is decoded.
+ * @example const limits: HeaderLimits = { maxHeaderBytes: 8192, maxTokenBytes: 4096, maxDischarges: 4 }
+ */
 export interface HeaderLimits {
   /**
    * Maximum bytes of both Chit headers together, counted as on the wire
@@ -71,7 +74,10 @@ export const DEFAULT_HEADER_LIMITS: HeaderLimits = Object.freeze({
   maxDischarges: 16,
 });
 
-/** A parsed `Authorization` header. */
+/**
+ * A parsed `Authorization` header.
+ * @example const { scheme, token }: ParsedAuthorization = parseAuthorization('Chit AgEE')
+ */
 export interface ParsedAuthorization {
   /** The scheme as sent (`Chit` or `Bearer`). */
   readonly scheme: 'Chit' | 'Bearer';
@@ -79,13 +85,19 @@ export interface ParsedAuthorization {
   readonly token: string;
 }
 
-/** The credential of one request as carried by the delegation headers. */
+/**
+ * The credential of one request as carried by the delegation headers.
+ * @example const { token, discharges }: DelegationCredential = readDelegationHeaders(headers)
+ */
 export interface DelegationCredential {
   readonly token: string;
   readonly discharges: readonly string[];
 }
 
-/** A header value as Node (`IncomingHttpHeaders`) may report it. */
+/**
+ * A header value as Node (`IncomingHttpHeaders`) may report it.
+ * @example const v: HeaderValue = req.headers.authorization
+ */
 export type HeaderValue = string | readonly string[] | undefined;
 
 // token68 restricted to the alphabets the core decodes: base64url and standard base64.
@@ -224,7 +236,10 @@ export function parseDischarges(value: HeaderValue, limits?: Partial<HeaderLimit
   return parts;
 }
 
-/** Anything requests carry their headers in. */
+/**
+ * Anything requests carry their headers in.
+ * @example readDelegationHeaders({ rawHeaders: req.raw.rawHeaders } satisfies HeaderSource)
+ */
 export type HeaderSource =
   | { readonly get: (name: string) => string | null }
   | { readonly rawHeaders: readonly string[] }

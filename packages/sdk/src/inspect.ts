@@ -11,7 +11,10 @@ import {
 } from '@chit/token';
 import type { ConditionSummary } from './condition-types.js';
 
-/** A third-party caveat: someone at `location` must issue a discharge for it. */
+/**
+ * A third-party caveat: someone at `location` must issue a discharge for it.
+ * @example for (const t of inspect(token).thirdParty) console.log(t.location, t.id)
+ */
 export interface InspectedThirdParty {
   /** Where to ask for the discharge (not signed: a hint). */
   readonly location: string | null;
@@ -19,7 +22,10 @@ export interface InspectedThirdParty {
   readonly id: string;
 }
 
-/** What `inspect` shows. Nothing here has been verified: `verified` is always `false`. */
+/**
+ * What `inspect` shows. Nothing here has been verified: `verified` is always `false`.
+ * @example const v: InspectedToken = inspect(token); v.verified // false
+ */
 export interface InspectedToken {
   readonly verified: false;
   readonly location: string | null;

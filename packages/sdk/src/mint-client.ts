@@ -45,10 +45,16 @@ export class MintUnavailableError extends ChitError {
   }
 }
 
-/** A `fetch` implementation (the global one, undici's, a test's). */
+/**
+ * A `fetch` implementation (the global one, undici's, a test's).
+ * @example const f: FetchLike = (input, init) => fetch(input, init)
+ */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** Options of {@link createMintClient}. */
+/**
+ * Options of {@link createMintClient}.
+ * @example const o: MintClientOptions = { baseUrl: 'http://127.0.0.1:7300', timeoutMs: 2000, retries: 1 }
+ */
 export interface MintClientOptions {
   /** The service's base URL, e.g. `http://127.0.0.1:7300`. */
   readonly baseUrl: string;
@@ -66,7 +72,10 @@ export interface MintClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** The mint API. */
+/**
+ * The mint API.
+ * @example const client: MintClient = createMintClient({ baseUrl })
+ */
 export interface MintClient {
   /** `POST /v1/tokens`. Not idempotent (each call mints a new token): never retried. */
   mint(request: MintRequest): Promise<MintResponse>;

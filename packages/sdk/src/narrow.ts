@@ -6,7 +6,10 @@ import type { Condition } from './condition-types.js';
 import { checkAppend } from './narrowing.js';
 import { appendConditions, readToken } from './token-io.js';
 
-/** What to narrow a token to. Every option must be strictly narrower than the token. */
+/**
+ * What to narrow a token to. Every option must be strictly narrower than the token.
+ * @example const o: NarrowOptions = { actions: ['read'], ttl: 300 }
+ */
 export interface NarrowOptions {
   /** Tenant(s): each must be one the token already allows. */
   readonly tenant?: string | readonly string[];
@@ -28,13 +31,19 @@ export interface NarrowOptions {
   readonly conditions?: readonly string[];
 }
 
-/** Environment of `narrow` and `delegate`. */
+/**
+ * Environment of `narrow` and `delegate`.
+ * @example narrow(token, { ttl: 60 }, { clock: () => 1_800_000_000_000 } satisfies NarrowContext)
+ */
 export interface NarrowContext {
   /** Current time in Unix milliseconds; default `Date.now`. Needed for `ttl`. */
   readonly clock?: Clock;
 }
 
-/** A condition to append: its canonical text and parsed form. */
+/**
+ * A condition to append: its canonical text and parsed form.
+ * @example const p: PlannedCondition = { text: 'action = read', parsed: parseCondition('action = read') }
+ */
 export interface PlannedCondition {
   readonly text: string;
   readonly parsed: Condition;
@@ -51,7 +60,10 @@ function list(name: string, v: string | readonly string[]): readonly string[] {
   return v;
 }
 
-/** Unix seconds of an expiry given as ttl or expiresAt (RangeError on misuse). */
+/**
+ * Unix seconds of an expiry given as ttl or expiresAt (RangeError on misuse).
+ * @example expiryFrom(60, undefined, () => 1_800_000_000_000) // 1800000060
+ */
 export function expiryFrom(
   ttl: number | undefined,
   expiresAt: number | undefined,
@@ -78,7 +90,10 @@ export function expiryFrom(
   return undefined;
 }
 
-/** Turns typed options into the conditions they stand for, in a fixed order. */
+/**
+ * Turns typed options into the conditions they stand for, in a fixed order.
+ * @example planConditions({ actions: ['read'] }).map((p) => p.text) // ['action = read']
+ */
 export function planConditions(
   options: NarrowOptions,
   ctx: NarrowContext = {},

@@ -7,7 +7,10 @@
 import { NotNarrowerError, summarizeConditions } from '@chit/token';
 import type { Condition, ConditionSummary } from './condition-types.js';
 
-/** Does resource pattern `outer` match every resource `inner` matches? */
+/**
+ * Does resource pattern `outer` match every resource `inner` matches?
+ * @example patternCovers('orders/**', 'orders/7') // true
+ */
 export function patternCovers(outer: string, inner: string): boolean {
   if (outer === inner) return true;
   const o = outer.split('/');
@@ -42,6 +45,7 @@ function failOutside(what: string): never {
 /**
  * Checks that `c` strictly narrows `s`; throws NotNarrowerError otherwise. Messages name
  * the condition type, never the token.
+ * @example assertNarrows(summarizeConditions(['action in [read,write]']), parseCondition('action = read'))
  */
 export function assertNarrows(s: ConditionSummary, c: Condition): void {
   switch (c.type) {
@@ -104,6 +108,7 @@ export function assertNarrows(s: ConditionSummary, c: Condition): void {
 /**
  * The unverified summary of `conditions`, with the session carried in the identifier
  * (if any) counted as a session claim: a `session` caveat must agree with it.
+ * @example summarize(['action = read'], 's-1').session // 's-1'
  */
 export function summarize(
   conditions: readonly string[],
@@ -118,6 +123,7 @@ export function summarize(
 /**
  * Appends `added` conditions to `existing` one at a time, each judged against everything
  * before it. Returns the summary after all of them.
+ * @example checkAppend(['action in [read,write]'], [{ text: 'action = read', parsed: parseCondition('action = read') }])
  */
 export function checkAppend(
   existing: readonly string[],

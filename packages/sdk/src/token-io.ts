@@ -7,6 +7,7 @@ import { attenuate, CaveatUnknownError, decode, encode, parseToken } from '@chit
 /**
  * The first-party conditions of `token`, in chain order, UNVERIFIED. A condition that
  * is not UTF-8 text cannot be judged: `CaveatUnknownError`.
+ * @example firstPartyConditions(token) // ['tenant = 42', 'action = read']
  */
 export function firstPartyConditions(token: string): string[] {
   return readToken(token).conditions;
@@ -15,6 +16,7 @@ export function firstPartyConditions(token: string): string[] {
 /**
  * The first-party conditions (as {@link firstPartyConditions}) and the session carried in
  * a Chit identifier, UNVERIFIED.
+ * @example const { conditions, session } = readToken(token)
  */
 export function readToken(token: string): { conditions: string[]; session: string | undefined } {
   const d = decode(token);
@@ -27,7 +29,10 @@ export function readToken(token: string): { conditions: string[]; session: strin
   return { conditions: out, session: d.chit?.session };
 }
 
-/** Appends conditions (already judged) and returns the canonical text form. */
+/**
+ * Appends conditions (already judged) and returns the canonical text form.
+ * @example appendConditions(token, ['action = read']) // the narrowed token text
+ */
 export function appendConditions(token: string, conditions: readonly string[]): string {
   return encode(attenuate(parseToken(token), conditions));
 }

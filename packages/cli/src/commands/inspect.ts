@@ -8,7 +8,10 @@ function set(values: readonly string[] | null): string {
   return values === null ? 'any' : values.join(', ');
 }
 
-/** The human form: one `label: value` per line, caveats listed in chain order. */
+/**
+ * The human form: one `label: value` per line, caveats listed in chain order.
+ * @example io.stdout(formatInspection(inspect(token)))
+ */
 export function formatInspection(v: InspectedToken): string {
   const lines = ['UNVERIFIED: decoded without checking the signature'];
   if (v.location !== null) lines.push(`location:    ${v.location}`);
