@@ -25,6 +25,7 @@ import {
 } from './judge.js';
 import { type ChitPluginOptions, normalizeOptions } from './options.js';
 import { type ChitRouteConfig, type CompiledRoute, compileRoute } from './route-config.js';
+import { traceIdOf } from './trace.js';
 
 /** What `fastify.chit` exposes. */
 export interface ChitInstance {
@@ -130,6 +131,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
           tenant,
           requestId: String(request.id),
           route: request.routeOptions.url,
+          traceId: traceIdOf(request.headers.traceparent),
         },
         options.audience,
         options.clock(),
@@ -170,6 +172,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
           tenant: capability.tenant,
           requestId: String(request.id),
           route: request.routeOptions.url,
+          traceId: traceIdOf(request.headers.traceparent),
         },
         options.audience,
         options.clock(),

@@ -401,6 +401,21 @@ describe('audit', () => {
     expect(app.chit.stats().audit.lost).toBe(0);
   });
 
+  it('records the W3C traceparent trace id, else the token’s trace claim', async () => {
+    const t = track(mintToken({ caveats: [...readerCaveats(), caveat.trace('t-from-token')] }));
+    const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect((await get('/orders/7', { ...auth(t.token), traceparent: tp })).statusCode).toBe(200);
+    expect((await get('/orders/7', { ...auth(t.token), traceparent: 'garbage' })).statusCode).toBe(
+      200,
+    );
+    await app.chit.flushAudit();
+    const page = await store.queryAudit({ tokenId: t.tokenId });
+    expect(page.events.map((e) => e.traceId)).toEqual([
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+      't-from-token',
+    ]);
+  });
+
   it('records a denial without a token id when the chain did not verify', async () => {
     const res = await get('/orders/7', { authorization: 'Chit AAAA' });
     expect(res.statusCode).toBe(401);
