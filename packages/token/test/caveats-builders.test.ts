@@ -143,6 +143,13 @@ describe('summarizeConditions', () => {
     expect(summarizeConditions(conditions).unsatisfiable).toBe(true);
   });
 
+  it('takes the identifier session into account', () => {
+    expect(summarizeConditions([], 's-1').session).toBe('s-1');
+    expect(summarizeConditions(['session = s-1'], 's-1').unsatisfiable).toBe(false);
+    expect(summarizeConditions(['session = s-2'], 's-1').unsatisfiable).toBe(true);
+    expect(() => summarizeConditions([], 7 as unknown as string)).toThrow(TypeError);
+  });
+
   it('reports nothing for an empty list', () => {
     const s = summarizeConditions([]);
     expect(s.tenants).toBeNull();

@@ -8,7 +8,9 @@ import { attributeRecord, isUnsatisfiable, resolveConditions } from './intersect
 /**
  * Resolves `conditions` with the same intersection rules as verification, without any
  * signature check: UNVERIFIED, for display and for rejecting attenuations that would not
- * narrow, never for authorisation.
+ * narrow, never for authorisation. `identifierSession` is the session carried in the token
+ * identifier, if any: it becomes `session`, and a `session` claim that differs from it
+ * makes the summary unsatisfiable, exactly as in verification.
  *
  * @throws {CaveatUnknownError|CaveatMalformedError} a condition is not understood or not canonical.
  * @example
@@ -16,11 +18,18 @@ import { attributeRecord, isUnsatisfiable, resolveConditions } from './intersect
  * const s = summarizeConditions(['tenant in [1,2]', 'expires = 2000', 'expires = 1000']);
  * s.tenants;   // ['1', '2']
  * s.expiresAt; // 1000
+ * summarizeConditions(['session = s-2'], 's-1').unsatisfiable; // true
  * ```
  */
-export function summarizeConditions(conditions: readonly string[]): ConditionSummary {
+export function summarizeConditions(
+  conditions: readonly string[],
+  identifierSession?: string,
+): ConditionSummary {
   if (!Array.isArray(conditions)) throw new TypeError('conditions must be an array');
-  const r = resolveConditions(conditions, undefined);
+  if (identifierSession !== undefined && typeof identifierSession !== 'string') {
+    throw new TypeError('identifierSession must be a string');
+  }
+  const r = resolveConditions(conditions, identifierSession);
   const limits = r.budgets.map((b) => b.limit);
   return Object.freeze({
     tenants: r.tenants && Object.freeze(r.tenants),
