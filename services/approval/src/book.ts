@@ -129,12 +129,22 @@ export class ApprovalBook {
     return out;
   }
 
-  /** Approves or denies a pending record; `ERR_CONFLICT` once decided or expired. */
-  decide(id: string, outcome: 'approved' | 'denied', by: string): ApprovalRecord {
+  /**
+   * Approves or denies a pending record (`issue` makes the discharge of an approval);
+   * `ERR_CONFLICT` once decided or expired.
+   */
+  decide(
+    id: string,
+    outcome: 'approved' | 'denied',
+    by: string,
+    issue?: (rec: ApprovalRecord) => string,
+  ): ApprovalRecord {
     const rec = this.get(id);
     if (rec.status !== 'pending') {
       throw new ChitError('ERR_CONFLICT', `approval is already ${rec.status}`);
     }
+    // The discharge exists before anyone can see the approval (a failure leaves it pending).
+    if (outcome === 'approved' && issue !== undefined) rec.discharge = issue(rec);
     rec.status = outcome;
     rec.decidedAt = this.#now();
     rec.decidedBy = by;

@@ -16,8 +16,7 @@ async function decide(
   by: string,
   requestId: string,
 ) {
-  const rec = ctx.book.decide(id, action === 'approve' ? 'approved' : 'denied', by);
-  if (rec.status === 'approved') rec.discharge = ctx.discharge(rec);
+  const rec = ctx.book.decide(id, action === 'approve' ? 'approved' : 'denied', by, ctx.discharge);
   await ctx.record(rec, requestId);
   return rec;
 }

@@ -43,6 +43,10 @@ const credentials = () =>
 
 describe('the demo scenario, end to end over real sockets', () => {
   it('every step has its expected decision', () => {
+    expect(
+      result.steps.filter((s) => !s.ok),
+      lines.join('\n'),
+    ).toEqual([]);
     expect(result.steps.map((s) => [s.decision, s.code ?? null])).toEqual([
       ['allow', null],
       ['allow', null],
@@ -120,10 +124,11 @@ describe('human approval', () => {
     const tools = demoTools(stack.ordersUrl);
     const call = tools.refundOrder(session, { tenant: '42', order: '15', amount: 101 });
     const id = await waitPending(session.session);
-    await fetch(`${stack.approvalUrl}/v1/approvals/${id}/approve`, {
+    const approved = await fetch(`${stack.approvalUrl}/v1/approvals/${id}/approve`, {
       method: 'POST',
       headers: stack.approverHeaders,
     });
+    expect(approved.status).toBe(200);
     await expect(call).rejects.toMatchObject({ code: 'ERR_CONFLICT' }); // authorized; 101 > order total 80
     const refund = sent.at(-1)!;
     expect(refund.headers.get('chit-discharges')).toBeTruthy();

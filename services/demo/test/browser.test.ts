@@ -1,0 +1,92 @@
+/**
+ * The approvers' page in real headless Chromium (Debian's /usr/bin/chromium through
+ * playwright-core, as packages/sdk's browser test): the agent's refund waits for a human,
+ * the human clicks Approve, the tool call succeeds.
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoStack, demoTools, runScenario, startDemoStack } from '../src/index.js';
+
+const CHROMIUM = process.env.CHIT_CHROMIUM ?? '/usr/bin/chromium';
+let browser: Browser;
+let stack: DemoStack;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does) or set CHIT_CHROMIUM`,
+    );
+  }
+  stack = await startDemoStack({ approvalPollMs: 200 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function clickOnPage(id: string, button: 'approve' | 'deny'): Promise<void> {
+  const context = await browser.newContext({ httpCredentials: stack.approverLogin });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${stack.approvalUrl}/`);
+    const row = page.locator(`tr[data-approval="${id}"]`);
+    await expect(row.locator('.summary').textContent()).resolves.toMatch(/refund \d+ on order \d+/);
+    await row.locator(`button.${button}`).click();
+    await page.waitForURL(`${stack.approvalUrl}/`);
+    await expect(page.locator(`tr[data-approval="${id}"]`).count()).resolves.toBe(0);
+  } finally {
+    await context.close();
+  }
+}
+
+describe('approval page in headless Chromium', () => {
+  it('click Approve: the waiting refund succeeds (the whole scenario passes)', async () => {
+    const result = await runScenario({ stack, approve: (_s, id) => clickOnPage(id, 'approve') });
+    const refund = result.steps[3]!;
+    expect(refund).toMatchObject({ decision: 'allow', ok: true });
+    expect(refund.detail).toBe('order 17 refunded 150');
+    expect(result.ok).toBe(true);
+  });
+
+  it('click Deny: the refund is refused with ERR_DISCHARGE_MISSING', async () => {
+    const session = await stack.runtime.startSession({
+      principal: { id: 'user-9' },
+      tenant: '42',
+      resources: ['orders/*'],
+      actions: ['refund'],
+      ttl: 300,
+    });
+    const call = demoTools(stack.ordersUrl).refundOrder(session, {
+      tenant: '42',
+      order: '16',
+      amount: 120,
+    });
+    let id: string | undefined;
+    for (let i = 0; i < 250 && id === undefined; i++) {
+      const res = await fetch(`${stack.approvalUrl}/v1/approvals?status=pending`, {
+        headers: stack.approverHeaders,
+      });
+      id = (await res.json()).approvals.find(
+        (a: { request: { session?: string } }) => a.request.session === session.session,
+      )?.id;
+      if (id === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    await clickOnPage(id!, 'deny');
+    await expect(call).rejects.toMatchObject({ code: 'ERR_DISCHARGE_MISSING' });
+  });
+});
