@@ -27,7 +27,7 @@ export async function readRevocationLog(
   nowSeconds: number,
 ): Promise<RevocationEntry[]> {
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
-    const latest = new Map<string, string>();
+    const latest = new Map<string, RevocationEntry>();
     let gen: string | undefined;
     let carry: Buffer = Buffer.alloc(0);
     let restarted = false;
@@ -50,16 +50,16 @@ export async function readRevocationLog(
       carry = bytes.subarray(end);
       for (const line of bytes.toString('utf8', 0, end).split('\n')) {
         const tab = line.lastIndexOf('\t');
-        if (tab > 0) latest.set(line.slice(0, tab), line.slice(tab + 1));
+        if (tab <= 0) continue;
+        const field = line.slice(0, tab);
+        const e = parseRevocation(field, line.slice(tab + 1));
+        if (e !== undefined) latest.set(field, e);
       }
       if (chunk.length < CHUNK) break;
     }
     if (restarted) continue;
     const out: RevocationEntry[] = [];
-    for (const [field, value] of latest) {
-      const e = parseRevocation(field, value);
-      if (e !== undefined && e.expiresAt > nowSeconds) out.push(e);
-    }
+    for (const e of latest.values()) if (e.expiresAt > nowSeconds) out.push(e);
     return out;
   }
   throw new Error('revocation log kept changing while being read');

@@ -7,6 +7,9 @@ import type { Clock } from '@chit/token';
 import type { RevocationMirror } from './mirror.js';
 import type { ChitStore, Subscription } from './ports.js';
 
+/** Entries applied between two yields to the event loop while loading. */
+const LOAD_SLICE = 20_000;
+
 /** Options of {@link syncMirror}. */
 export interface SyncMirrorOptions {
   /** Delay before retrying a failed subscribe or list. Default 250 ms. */
@@ -73,8 +76,16 @@ export function syncMirror(
     const outagesAtStart = outages;
     try {
       const entries = await store.listRevocations(Math.floor(clock() / 1000));
+      // Apply in slices, yielding between them: a million entries must not block the
+      // event loop (and the requests it serves) for seconds. `load` marks the mirror loaded
+      // only once everything is in.
+      for (let i = 0; i < entries.length && !closed; i += LOAD_SLICE) {
+        const end = Math.min(entries.length, i + LOAD_SLICE);
+        for (let j = i; j < end; j++) mirror.apply(entries[j]!);
+        if (end < entries.length) await new Promise((r) => setImmediate(r));
+      }
       if (closed) return;
-      mirror.load(entries);
+      mirror.load([]);
       if (outages === outagesAtStart && mirror.feedIsUp) mirror.resynced();
       markReady();
       if (outages !== outagesAtStart && mirror.feedIsUp) scheduleRetry(resync);
