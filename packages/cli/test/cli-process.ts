@@ -45,6 +45,11 @@ export function ensureBuilt(): void {
       mkdirSync(LOCK);
       break;
     } catch {
+      // A lock left by a killed run (older than any real build) is taken over.
+      const since = statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - since > 300_000) {
+        rmSync(LOCK, { recursive: true, force: true });
+      }
       if (Date.now() > deadline) throw new Error('timed out waiting for another CLI build');
       spawnSync('sleep', ['0.2']);
     }
