@@ -221,7 +221,9 @@ describe('authorize: constraints', () => {
     ['budget is reported, not enforced', ['uses <= 0'], {}, ALLOWED],
   ];
   it.each(cases)('%s', (_name, conditions, context, expected) => {
-    expect(decide(conditions, context)).toBe(expected);
+    const got = decide(conditions, context);
+    expect(got).toBe(expected);
+    if (got !== ALLOWED) expect(HTTP_STATUS[got as keyof typeof HTTP_STATUS]).toBe(403);
   });
 
   it('checks the identifier session against claims and context', () => {
@@ -296,7 +298,9 @@ describe('authorize: time boundaries', () => {
     ['clock stepped -5 min before nbf, leeway 300', NBF - 300, 300, ALLOWED],
   ];
   it.each(cases)('%s', (_name, now, leeway, expected) => {
-    expect(at(now, leeway)).toBe(expected);
+    const got = at(now, leeway);
+    expect(got).toBe(expected);
+    if (got !== ALLOWED) expect(HTTP_STATUS[got as keyof typeof HTTP_STATUS]).toBe(401);
   });
 
   it('maps time errors to 401', () => {
