@@ -7,7 +7,7 @@ import { parseCondition } from './parse.js';
 
 /**
  * Everything a list of conditions resolves to (internal, mutable while built).
- * @example const r: Resolution = resolveConditions(['uses <= 3'], undefined); // r.budgets: [{ index: 0, limit: 3 }]
+ * @example const r: Resolution = resolveConditions(['uses <= 3'], undefined, true); // r.budgets: [{ index: 0, limit: 3 }]
  */
 export interface Resolution {
   tenants: readonly string[] | null;
@@ -38,12 +38,14 @@ function intersect(current: readonly string[] | null, next: readonly string[]): 
 
 /**
  * Parses every condition (throwing CaveatUnknown/CaveatMalformed on the first bad one) and
- * intersects them. `session` is the identifier's session, if any.
- * @example resolveConditions(['tenant in [1,2]', 'tenant = 2'], undefined).tenants // ['2']
+ * intersects them. `session` is the identifier's session, if any. `verified` texts (whose
+ * signatures checked) go through the shared parse cache; unverified ones never touch it.
+ * @example resolveConditions(['tenant in [1,2]', 'tenant = 2'], undefined, true).tenants // ['2']
  */
 export function resolveConditions(
   conditions: readonly string[],
   session: string | undefined,
+  verified: boolean,
 ): Resolution {
   const r: Resolution = {
     tenants: null,
@@ -62,7 +64,8 @@ export function resolveConditions(
     claimsConflict: false,
   };
   for (let i = 0; i < conditions.length; i++) {
-    apply(r, parseShared(conditions[i]!), i);
+    const text = conditions[i]!;
+    apply(r, verified ? parseShared(text) : parseCondition(text), i);
   }
   return r;
 }
@@ -140,7 +143,7 @@ function apply(r: Resolution, c: Condition, index: number): void {
 
 /**
  * Can nothing satisfy this resolution (conflicting claims or an empty set)?
- * @example isUnsatisfiable(resolveConditions(['role = a', 'role = b'], undefined)) // true
+ * @example isUnsatisfiable(resolveConditions(['role = a', 'role = b'], undefined, true)) // true
  */
 export function isUnsatisfiable(r: Resolution): boolean {
   if (r.claimsConflict) return true;
