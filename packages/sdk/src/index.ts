@@ -11,7 +11,11 @@
  * ```
  */
 export { DEFAULT_DELEGATION_TTL, type DelegateOptions, delegate } from './delegate.js';
-export { createDelegatingFetch, type DelegatingFetchOptions } from './delegating-fetch.js';
+export {
+  createDelegatingFetch,
+  type DelegatingFetchOptions,
+  type Delegator,
+} from './delegating-fetch.js';
 export * from './headers.js';
 export {
   humanDuration,

@@ -2,8 +2,9 @@
 // ("billing") and an unknown origin that must never see a credential.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delegate } from '../src/delegate.js';
 import { createDelegatingFetch } from '../src/delegating-fetch.js';
-import { readDelegationHeaders } from '../src/headers.js';
+import { formatHeaders, readDelegationHeaders } from '../src/headers.js';
 import { check, clock, NOW_S, wideToken } from './helpers.js';
 
 interface Seen {
@@ -101,6 +102,33 @@ describe('createDelegatingFetch', () => {
     expect(billingSeen.at(-1)!.discharges).toBe('AgEEZGlzMQ');
   });
 
+  it('uses a delegator (like request.capability) and adds discharges to its headers', async () => {
+    const parent = wideToken();
+    const asked: (number | undefined)[] = [];
+    const call = createDelegatingFetch({
+      delegator: {
+        delegationHeaders: (audience, o) => {
+          asked.push(o?.ttl);
+          return formatHeaders(delegate(parent, { audience, via: 'orders', ttl: o?.ttl, clock }));
+        },
+      },
+      getDischarges: () => ['AgEEZGlzMg'],
+      audiences: { [billing.url]: 'billing' },
+      ttl: 15,
+    });
+    await call(`${billing.url}/x`);
+    expect(asked).toEqual([15]);
+    const { token, discharges } = readDelegationHeaders({ rawHeaders: billingSeen.at(-1)!.raw });
+    expect(discharges).toEqual(['AgEEZGlzMg']);
+    const cap = check(token, {
+      tenant: '42',
+      resource: 'orders/1',
+      action: 'read',
+      audience: 'billing',
+    });
+    expect(cap.expiresAt).toBe(NOW_S + 15);
+  });
+
   it('rejects bad options as misuse', () => {
     const base = { audiences: {}, via: 'orders' };
     expect(() => createDelegatingFetch(base)).toThrow(TypeError);
@@ -110,6 +138,8 @@ describe('createDelegatingFetch', () => {
     expect(() =>
       createDelegatingFetch({ ...base, token: 't', audiences: { 'http://a/path': 'x' } }),
     ).toThrow(RangeError);
+    expect(() => createDelegatingFetch({ token: 't', audiences: {} })).toThrow(TypeError);
+    expect(() => createDelegatingFetch({ ...base, delegator: {} as never })).toThrow(TypeError);
     expect(() => createDelegatingFetch({ ...base, token: 't', audiences: { nope: 'x' } })).toThrow(
       TypeError,
     );

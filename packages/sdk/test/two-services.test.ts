@@ -54,14 +54,12 @@ beforeAll(async () => {
       '/orders/:id',
       { config: { chit: { action: 'read', resource: 'orders/:id' } } },
       async (req) => {
-        // A forwards the authority it received, narrowed for B, through the SDK wrapper.
-        const incoming = readDelegationHeaders({ rawHeaders: req.raw.rawHeaders }).token;
+        // A forwards the authority it received, narrowed for B, through the SDK wrapper;
+        // request.capability delegates without ever exposing the token to the handler.
         const call = createDelegatingFetch({
-          token: incoming,
+          delegator: req.capability!,
           audiences: { [b.url]: 'billing' },
-          via: 'orders',
           ttl: 30,
-          clock,
         });
         const id = (req.params as { id: string }).id;
         const res = await call(`${b.url}/invoices/${id}`, { headers: { 'x-tenant': '42' } });
