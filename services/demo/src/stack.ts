@@ -76,7 +76,7 @@ export async function startDemoStack(
       CHIT_DATA_DIR: dir,
       CHIT_ROOT_KEYS: `${kid}:${rootKey.toString('hex')}`,
       CHIT_ADMIN_TOKEN: adminToken,
-      CHIT_LOG_LEVEL: 'silent',
+      CHIT_LOG_LEVEL: process.env.CHIT_DEMO_LOG_LEVEL ?? 'silent',
       CHIT_SERVICE_NAME: 'mint',
     });
     const mintRt = await startMint(config, { store });
