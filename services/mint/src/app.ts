@@ -27,6 +27,7 @@ import type { MintConfig } from './config.js';
 import type { MintContext, RandomBytes } from './context.js';
 import { createGuards } from './guard.js';
 import { installErrorHandlers } from './http-errors.js';
+import { installJsonParser } from './json-body.js';
 import type { KeyRing } from './key-ring.js';
 import { createMetrics } from './metrics.js';
 import { auditRoutes } from './routes/audit.js';
@@ -156,6 +157,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
+  installJsonParser(app);
 
   await app.register(rateLimit, {
     global: false,

@@ -13,6 +13,13 @@ declare module 'fastify' {
   }
 }
 
+/** How many Authorization headers the raw request carried. */
+function authorizationCount(raw: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'authorization') n++;
+  return n;
+}
+
 /**
  * Which callers a route admits.
  * @example app.get('/v1/keys', { preHandler: guards.require('admin' satisfies Audience) }, handler);
@@ -53,12 +60,21 @@ export function createGuards(
     if (!status.isAllowed && (status.isExceeded || status.remaining <= 0)) {
       throw new ChitError('ERR_RATE_LIMITED', 'too many failed authentications, retry later');
     }
-    const caller = auth.authenticate(header);
+    // Node keeps the first of duplicate Authorization headers while a proxy may check
+    // another: refuse the ambiguity outright.
+    const ambiguous =
+      header !== undefined &&
+      (typeof header !== 'string' || authorizationCount(request.raw.rawHeaders) > 1);
+    const caller = ambiguous ? null : auth.authenticate(header);
     if (!caller) {
       await failures(request);
       throw new ChitError(
         'ERR_UNAUTHORIZED',
-        header ? 'credentials are invalid' : 'credentials are required',
+        ambiguous
+          ? 'exactly one Authorization header is allowed'
+          : header
+            ? 'credentials are invalid'
+            : 'credentials are required',
       );
     }
     return caller;

@@ -223,6 +223,30 @@ describe('POST /v1/tokens', () => {
     );
   });
 
+  it('rejects a body with a duplicate key (a proxy may read the other one) with 400', async () => {
+    const payload = JSON.stringify(MINT_BODY).replace(
+      '"tenant":"42"',
+      '"tenant":"42","tenant":"43"',
+    );
+    const res = await m.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: { authorization: `Bearer ${m.admin}`, 'content-type': 'application/json' },
+      payload,
+    });
+    expectError(res, 400, 'ERR_BAD_REQUEST');
+  });
+
+  it('refuses duplicate Authorization headers even when the first is the admin token (401)', async () => {
+    const res = await m.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: { authorization: [`Bearer ${m.admin}`, `Bearer ${'y'.repeat(40)}`] },
+      payload: MINT_BODY,
+    });
+    expectError(res, 401, 'ERR_UNAUTHORIZED');
+  });
+
   it('rejects a body over the limit with 413 ERR_PAYLOAD_TOO_LARGE', async () => {
     const res = await m.asAdmin('POST', '/v1/tokens', { ...MINT_BODY, pad: 'x'.repeat(70_000) });
     expectError(res, 413, 'ERR_PAYLOAD_TOO_LARGE');

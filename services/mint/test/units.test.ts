@@ -5,6 +5,7 @@ import { ChitError } from '@chit/token';
 import { describe, expect, it } from 'vitest';
 import { Authenticator, hashClientSecret } from '../src/auth.js';
 import { dataDirPaths, loadOrCreateAdminToken, loadOrCreateKeyFile } from '../src/data-dir.js';
+import { hasDuplicateKeys } from '../src/json-body.js';
 import { KeyRing } from '../src/key-ring.js';
 import { traceIdFrom } from '../src/trace.js';
 
@@ -125,5 +126,22 @@ describe('data dir', () => {
       expect((await stat(f)).mode & 0o777).toBe(0o600);
     }
     expect(await readFile(paths.adminTokenFile, 'utf8')).toBe(`${admin.token}\n`);
+  });
+});
+
+describe('hasDuplicateKeys', () => {
+  it.each([
+    ['{"a":1,"a":2}', true],
+    ['{"a":1,"\\u0061":2}', true],
+    ['{"x":{"a":1,"a":2}}', true],
+    ['[{"a":1},{"a":2}]', false],
+    ['{"a":{"a":1},"b":["a","a"]}', false],
+    ['{"a":"\\"a\\"","b":1}', false],
+    ['{"a":[1,{"b":1}],"b":2}', false],
+    ['{"tenant":"42","principal":{"id":"u"},"tenant":"43"}', true],
+    [`${'['.repeat(10_000)}${']'.repeat(10_000)}`, false],
+    ['{"a":', false],
+  ])('%s → %s', (text, expected) => {
+    expect(hasDuplicateKeys(text)).toBe(expected);
   });
 });
