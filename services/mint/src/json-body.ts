@@ -72,10 +72,11 @@ export function installJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (typeof body === 'string' && hasDuplicateKeys(body)) {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (hasDuplicateKeys(text)) {
       done(new ChitError('ERR_BAD_REQUEST', 'request body has a duplicate key'), undefined);
       return;
     }
-    parse(request, body, done);
+    parse(request, text, done);
   });
 }

@@ -241,7 +241,10 @@ describe('POST /v1/tokens', () => {
     const res = await m.inject({
       method: 'POST',
       url: '/v1/tokens',
-      headers: { authorization: [`Bearer ${m.admin}`, `Bearer ${'y'.repeat(40)}`] },
+      // Two header lines (light-my-request sends an array as repeated headers).
+      headers: {
+        authorization: [`Bearer ${m.admin}`, `Bearer ${'y'.repeat(40)}`],
+      } as unknown as Record<string, string>,
       payload: MINT_BODY,
     });
     expectError(res, 401, 'ERR_UNAUTHORIZED');
