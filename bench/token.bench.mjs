@@ -79,32 +79,48 @@ function checkClaims(p, ctx, nowS) {
 }
 
 // ---------- harness ----------
-function nowNs() {
-  return process.hrtime.bigint();
-}
-
-/** Median ns/op over `batches` batches of `perBatch` calls, after a warm-up. */
-async function measure(
-  fn,
-  { isAsync = false, perBatch = 2000, batches = 31, warmup = 20000 } = {},
-) {
-  if (isAsync) {
-    for (let i = 0; i < warmup; i++) await fn();
-  } else {
-    for (let i = 0; i < warmup; i++) fn();
-  }
-  const samples = [];
-  for (let b = 0; b < batches; b++) {
-    const t0 = nowNs();
-    if (isAsync) {
-      for (let i = 0; i < perBatch; i++) await fn();
-    } else {
-      for (let i = 0; i < perBatch; i++) fn();
+/**
+ * Median CPU ns/op for each case. Measured as this process's CPU time (user + system,
+ * `process.cpuUsage`), not wall time, so that other processes on a shared machine do not
+ * inflate whichever case they happen to preempt; and interleaved: every round runs one
+ * batch of every case in turn, so drift hits all cases alike. Each case has its own batch
+ * size (about `batchMs` of work) after a warm-up.
+ */
+async function measureAll(cases, { rounds = 31, warmupMs = 300, batchMs = 10 } = {}) {
+  const entries = Object.entries(cases);
+  const sizes = {};
+  for (const [name, { fn, isAsync }] of entries) {
+    // warm up for a while, then size a batch to take about `batchMs`
+    const t0 = performance.now();
+    let n = 0;
+    while (performance.now() - t0 < warmupMs) {
+      if (isAsync) await fn();
+      else fn();
+      n++;
     }
-    samples.push(Number(nowNs() - t0) / perBatch);
+    const perOpMs = warmupMs / n;
+    sizes[name] = Math.max(10, Math.round(batchMs / perOpMs));
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  const samples = Object.fromEntries(entries.map(([name]) => [name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, { fn, isAsync }] of entries) {
+      const size = sizes[name];
+      const c = process.cpuUsage();
+      if (isAsync) {
+        for (let i = 0; i < size; i++) await fn();
+      } else {
+        for (let i = 0; i < size; i++) fn();
+      }
+      const used = process.cpuUsage(c);
+      samples[name].push(((used.user + used.system) * 1000) / size);
+    }
+  }
+  const medians = {};
+  for (const [name, xs] of Object.entries(samples)) {
+    xs.sort((a, b) => a - b);
+    medians[name] = xs[xs.length >> 1];
+  }
+  return medians;
 }
 
 function fmt(ns) {
@@ -190,13 +206,13 @@ export async function run() {
   must((await joseVerify()) === true, 'jose verify');
   must(fastVerify() === true, 'fast-jwt verify');
 
-  const a = {
-    chit: await measure(chitVerify),
-    'macaroons.js': await measure(mjsVerify, { perBatch: 500 }),
-    'macaroon (js-macaroon)': await measure(jsmVerify, { perBatch: 100, warmup: 2000 }),
-    'jose HS256': await measure(joseVerify, { isAsync: true, perBatch: 500, warmup: 5000 }),
-    'fast-jwt HS256': await measure(fastVerify),
-  };
+  const a = await measureAll({
+    chit: { fn: chitVerify },
+    'macaroons.js': { fn: mjsVerify },
+    'macaroon (js-macaroon)': { fn: jsmVerify },
+    'jose HS256': { fn: joseVerify, isAsync: true },
+    'fast-jwt HS256': { fn: fastVerify },
+  });
 
   // (b) attenuate by one caveat + encode (from an already-decoded token)
   const chitParsed = parseToken(f.chitToken);
@@ -214,11 +230,11 @@ export async function run() {
     verify(chitAtt(), { keys: f.keys, context: CONTEXT, clock }).caveats.length === 6,
     'chit attenuate',
   );
-  const b = {
-    chit: await measure(chitAtt),
-    'macaroons.js': await measure(mjsAtt, { perBatch: 500 }),
-    'macaroon (js-macaroon)': await measure(jsmAtt, { perBatch: 100, warmup: 2000 }),
-  };
+  const b = await measureAll({
+    chit: { fn: chitAtt },
+    'macaroons.js': { fn: mjsAtt },
+    'macaroon (js-macaroon)': { fn: jsmAtt },
+  });
 
   // (c) sizes
   const c = {
@@ -240,20 +256,20 @@ export async function run() {
   });
   const fastCached = () => checkClaims(fastCachedVerifier(f.fastToken), CONTEXT, NOW_S);
   must(chitCached().tokenId === TOKEN_ID_HEX && fastCached(), 'cached verify');
-  const d = {
-    'chit (cached)': await measure(chitCached),
-    'fast-jwt HS256 (cache)': await measure(fastCached),
-  };
+  const d = await measureAll({
+    'chit (cached)': { fn: chitCached },
+    'fast-jwt HS256 (cache)': { fn: fastCached },
+  });
 
   const line = (cols) => `| ${cols.join(' | ')} |`;
-  console.log('\n(a) decode + verify + evaluate, median per op');
+  console.log('\n(a) decode + verify + evaluate, median CPU time per op');
   console.log(line(['library', 'median', 'chit speed-up']));
   console.log(line(['---', '---:', '---:']));
   for (const [k, v] of Object.entries(a)) {
     console.log(line([k, fmt(v), k === 'chit' ? '1.00x' : `${(v / a.chit).toFixed(2)}x`]));
     rows.push({ case: 'a', library: k, medianNs: v, ratio: v / a.chit });
   }
-  console.log('\n(b) attenuate by one caveat + encode, median per op');
+  console.log('\n(b) attenuate by one caveat + encode, median CPU time per op');
   console.log(line(['library', 'median', 'chit speed-up']));
   console.log(line(['---', '---:', '---:']));
   for (const [k, v] of Object.entries(b)) {
@@ -267,7 +283,7 @@ export async function run() {
     console.log(line([k, String(v)]));
     rows.push({ case: 'c', library: k, chars: v });
   }
-  console.log('\n(d) cached repeat verify (same token bytes), median per op');
+  console.log('\n(d) cached repeat verify (same token bytes), median CPU time per op');
   console.log(line(['library', 'median', 'chit speed-up']));
   console.log(line(['---', '---:', '---:']));
   for (const [k, v] of Object.entries(d)) {

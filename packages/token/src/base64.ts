@@ -18,6 +18,8 @@ KIND[95] = 1;
 KIND[43] = 2;
 KIND[47] = 2;
 
+const ASCII = new TextDecoder('latin1');
+let encodeScratch = new Uint8Array(1024);
 const ENCODE = new Uint8Array(64);
 for (let i = 0; i < 64; i++) ENCODE[i] = B64URL.charCodeAt(i);
 
@@ -147,33 +149,29 @@ export function lastDecodeWasCanonical(): boolean {
 export function base64UrlEncode(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
   const n = bytes.length;
-  const parts: string[] = [];
-  // Chunks keep String.fromCharCode's argument count small.
-  const chunk = new Uint8Array(Math.min(4 * Math.ceil(n / 3), 12288));
+  const need = 4 * Math.ceil(n / 3);
+  if (encodeScratch.length < need)
+    encodeScratch = new Uint8Array(Math.max(need, 2 * encodeScratch.length));
+  const out = encodeScratch;
   let c = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    chunk[c++] = ENCODE[v >>> 18]!;
-    chunk[c++] = ENCODE[(v >>> 12) & 63]!;
-    chunk[c++] = ENCODE[(v >>> 6) & 63]!;
-    chunk[c++] = ENCODE[v & 63]!;
-    if (c === chunk.length) {
-      parts.push(String.fromCharCode.apply(null, chunk as unknown as number[]));
-      c = 0;
-    }
+    out[c++] = ENCODE[v >>> 18]!;
+    out[c++] = ENCODE[(v >>> 12) & 63]!;
+    out[c++] = ENCODE[(v >>> 6) & 63]!;
+    out[c++] = ENCODE[v & 63]!;
   }
   if (n - i === 1) {
     const v = bytes[i]! << 16;
-    chunk[c++] = ENCODE[v >>> 18]!;
-    chunk[c++] = ENCODE[(v >>> 12) & 63]!;
+    out[c++] = ENCODE[v >>> 18]!;
+    out[c++] = ENCODE[(v >>> 12) & 63]!;
   } else if (n - i === 2) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    chunk[c++] = ENCODE[v >>> 18]!;
-    chunk[c++] = ENCODE[(v >>> 12) & 63]!;
-    chunk[c++] = ENCODE[(v >>> 6) & 63]!;
+    out[c++] = ENCODE[v >>> 18]!;
+    out[c++] = ENCODE[(v >>> 12) & 63]!;
+    out[c++] = ENCODE[(v >>> 6) & 63]!;
   }
-  if (c > 0)
-    parts.push(String.fromCharCode.apply(null, chunk.subarray(0, c) as unknown as number[]));
-  return parts.length === 1 ? parts[0]! : parts.join('');
+  // One native call turns the ASCII bytes into a flat string (latin1 = ASCII here).
+  return ASCII.decode(out.subarray(0, c));
 }

@@ -3,15 +3,10 @@
  * discharges, encode. Chit-specific minting and attenuation live in `chit.ts`.
  */
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
+import { appendFirstParty } from './append.js';
 import { base64UrlEncode, isWellFormedText, utf8Encode } from './bytes.js';
-import {
-  bindWords,
-  chainFirstParty,
-  chainStart,
-  chainThirdParty,
-  fingerprintWords,
-} from './chain.js';
-import { appendedBinary, serializeBinary } from './format.js';
+import { bindWords, chainStart, chainThirdParty, fingerprintWords } from './chain.js';
+import { serializeBinary } from './format.js';
 import { derivedKeyBytes, deriveKey, deriveKeyUncached } from './keys.js';
 import { asMacaroon, MacaroonV2, makeCaveat, signatureOf } from './macaroon.js';
 import { bytesToWords, wordsToBytes } from './sha256.js';
@@ -101,28 +96,6 @@ export function createFromIdentifier(
 ): MacaroonV2 {
   chainStart(deriveKey(rootKey), identifier, SIG);
   return new MacaroonV2(location, identifier, [], sigBytes(SIG));
-}
-
-/** @internal Appends first-party caveats (already-validated bytes). */
-export function appendFirstParty(m: MacaroonV2, conditions: readonly Uint8Array[]): MacaroonV2 {
-  bytesToWords(signatureOf(m), 0, SIG, 0);
-  const caveats = m.caveats.slice();
-  for (const cid of conditions) {
-    chainFirstParty(SIG, cid);
-    caveats.push(makeCaveat(cid));
-  }
-  const sig = sigBytes(SIG);
-  const parentBinary = MacaroonV2.cachedBinary(m);
-  const binary =
-    parentBinary === undefined ? undefined : appendedBinary(parentBinary, conditions, sig);
-  return new MacaroonV2(
-    m.location,
-    m.identifier,
-    caveats,
-    binary === undefined ? sig : binary.subarray(binary.length - 32),
-    undefined,
-    binary,
-  );
 }
 
 /**

@@ -3,8 +3,8 @@
  * is the kid's master key through the standard derivation) and `attenuate` (append
  * conditions, each validated against the Chit caveat grammar first).
  */
-import { appendFirstParty, createFromIdentifier, toLocation, toRootKey } from './build.js';
-import { utf8Encode } from './bytes.js';
+import { appendConditions } from './append.js';
+import { createFromIdentifier, toLocation, toRootKey } from './build.js';
 import { parseCondition } from './caveats/index.js';
 import { encodeIdentifier } from './identifier.js';
 import { DEFAULT_LIMITS } from './limits.js';
@@ -30,16 +30,14 @@ export interface MintOptions {
   readonly caveats?: readonly string[];
 }
 
-function conditionBytes(conditions: unknown, name: string): Uint8Array[] {
+function checkConditions(conditions: unknown, name: string): readonly string[] {
   if (!Array.isArray(conditions)) throw new TypeError(`${name} must be an array of strings`);
-  const out: Uint8Array[] = [];
   for (let i = 0; i < conditions.length; i++) {
     const c: unknown = conditions[i];
     if (typeof c !== 'string') throw new TypeError(`${name}[${i}] must be a string`);
     parseCondition(c); // throws CaveatUnknownError / CaveatMalformedError: reject, never normalise
-    out.push(utf8Encode(c));
   }
-  return out;
+  return conditions as readonly string[];
 }
 
 /**
@@ -69,9 +67,9 @@ export function mint(options: MintOptions): MacaroonV2 {
   );
   const location = toLocation(options.location, 'options.location');
   const conditions =
-    options.caveats === undefined ? [] : conditionBytes(options.caveats, 'options.caveats');
+    options.caveats === undefined ? [] : checkConditions(options.caveats, 'options.caveats');
   const root = createFromIdentifier(key, identifier, location);
-  return conditions.length === 0 ? root : appendFirstParty(root, conditions);
+  return conditions.length === 0 ? root : appendConditions(root, conditions);
 }
 
 /**
@@ -85,5 +83,5 @@ export function mint(options: MintOptions): MacaroonV2 {
  */
 export function attenuate(token: Macaroon | string, conditions: readonly string[]): MacaroonV2 {
   const base = toMacaroon(token, 'token', DEFAULT_LIMITS);
-  return appendFirstParty(base, conditionBytes(conditions, 'conditions'));
+  return appendConditions(base, checkConditions(conditions, 'conditions'));
 }

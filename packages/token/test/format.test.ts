@@ -1,6 +1,7 @@
 /** V2 binary and V2J JSON parsing: round trips, strictness, limits. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { appendConditions } from '../src/append.js';
 import {
   addFirstPartyCaveat,
   addThirdPartyCaveat,
@@ -95,6 +96,25 @@ describe('round trips', () => {
           expect(encode(parsed)).toBe(encode(built));
           expect(toHex(encodeBinary(parsed))).toBe(toHex(encodeBinary(built)));
           expect(encode(parseToken(encode(parsed)))).toBe(encode(built));
+        },
+      ),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+  it('appendConditions (attenuation hot path) equals appending the UTF-8 bytes, ASCII or not', () => {
+    fc.assert(
+      fc.property(
+        arbMacaroon,
+        fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 150 }), { maxLength: 3 }),
+        (m, extra) => {
+          const parsed = parseToken(encode(m));
+          let expected = m;
+          for (const c of extra) expected = addFirstPartyCaveat(expected, utf8Encode(c));
+          const fromParsed = appendConditions(parsed, extra);
+          const fromBuilt = appendConditions(m, extra);
+          expect(encode(fromParsed)).toBe(encode(expected));
+          expect(encode(fromBuilt)).toBe(encode(expected));
+          expect(toHex(fromParsed.signature)).toBe(toHex(expected.signature));
         },
       ),
       { seed: SEED, numRuns: 200 },
