@@ -37,15 +37,22 @@ function makeEntries(n) {
   return out;
 }
 
-function checksPerSecond(mirror, caps, ms = 400) {
+/** Process CPU time in ms: on a shared, overloaded machine wall time mostly measures the wait. */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Checks per CPU-second, each check on one of 1024 different capabilities (cold strings). */
+function checksPerSecond(mirror, caps, ms = 300) {
   let n = 0;
   const now = Date.now() / 1000;
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
+  const start = cpuMs();
+  while (cpuMs() - start < ms) {
     for (let i = 0; i < 1000; i++) mirror.check(caps[(n + i) & 1023], now);
     n += 1000;
   }
-  return (n / ms) * 1000;
+  return (n / (cpuMs() - start)) * 1000;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -65,9 +72,11 @@ export async function run() {
   // 1. Memory (strings included: the entries array is dropped) and load time, in process.
   const before = heap();
   const full = new RevocationMirror();
-  let t = performance.now();
-  full.load(makeEntries(ENTRIES));
-  const loadMs = performance.now() - t;
+  const generated = makeEntries(ENTRIES);
+  let t = cpuMs();
+  full.load(generated);
+  const loadMs = cpuMs() - t;
+  generated.length = 0;
   const added = heap() - before;
   const empty = new RevocationMirror();
   empty.load([]);
@@ -77,7 +86,7 @@ export async function run() {
     '<= 200 MB',
     added <= 200 * 2 ** 20,
   ]);
-  rows.push(['mirror.load of 1M entries (in process)', `${fmt(loadMs)} ms`, '', true]);
+  rows.push(['mirror.load of 1M entries (in process, CPU time)', `${fmt(loadMs)} ms`, '', true]);
 
   // 2. mirror.check alone, and verify + check (the verifier's hot path), empty vs 1M,
   //    alternating batches so machine noise hits both alike.
@@ -87,7 +96,12 @@ export async function run() {
     emptyRuns.push(checksPerSecond(empty, caps));
     fullRuns.push(checksPerSecond(full, caps));
   }
-  rows.push(['mirror.check, empty set (median of 7)', `${fmt(median(emptyRuns))}/s`, '', true]);
+  rows.push([
+    'mirror.check per CPU-second, empty set (median of 7)',
+    `${fmt(median(emptyRuns))}/s`,
+    '',
+    true,
+  ]);
   rows.push([
     'mirror.check, 1,000,000 entries (median of 7)',
     `${fmt(median(fullRuns))}/s`,
@@ -111,12 +125,12 @@ export async function run() {
   };
   const verifyAndCheck = (mirror, ms = 300) => {
     let n = 0;
-    const end = performance.now() + ms;
-    while (performance.now() < end) {
+    const start = cpuMs();
+    while (cpuMs() - start < ms) {
       for (let i = 0; i < 100; i++) mirror.check(verify(token, verifyOpts), NOW);
       n += 100;
     }
-    return (n / ms) * 1000;
+    return (n / (cpuMs() - start)) * 1000;
   };
   const vEmpty = [];
   const vFull = [];
@@ -162,9 +176,11 @@ export async function run() {
     });
     const mirror = new RevocationMirror();
     t = performance.now();
+    const cpu0 = cpuMs();
     const sync = syncMirror(store, mirror, Date.now);
     await sync.ready;
     const startMs = performance.now() - t;
+    const startCpuMs = cpuMs() - cpu0;
     if (mirror.size !== ENTRIES) throw new Error(`mirror loaded ${mirror.size} entries`);
     rows.push([
       'mirror start-up load from Redis (list + load), 1M entries',
@@ -187,8 +203,13 @@ export async function run() {
       '',
       true,
     ]);
-    rows.push(['mirror.check at 1M entries', `${checkUs.toFixed(3)} µs`, '', true]);
-    rows.push(['EXISTS / mirror.check', `${fmt(existsUs / checkUs)}x`, '', true]);
+    rows.push(['mirror.check at 1M entries (CPU time)', `${checkUs.toFixed(3)} µs`, '', true]);
+    rows.push([
+      'EXISTS round trip (wall) / mirror.check (CPU)',
+      `${fmt(existsUs / checkUs)}x`,
+      '',
+      true,
+    ]);
 
     // Store operations (50 in flight).
     const opsPerSecond = async (op, total = 20_000) => {
@@ -227,6 +248,12 @@ export async function run() {
     await redis.stop();
   }
 
+  console.log(
+    `load average ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${(await import('node:os')).cpus().length} cores`,
+  );
   console.log('| measure | value | target | met |');
   console.log('|---|---|---|---|');
   for (const [name, value, target, met] of rows) {

@@ -22,24 +22,6 @@ export interface RevocationMirrorOptions {
   readonly stalenessMs?: number;
 }
 
-/** Entries above which the mirror keeps a hashed bit filter in front of its maps. */
-const FILTER_THRESHOLD = 4096;
-/** log2 of the filter's bits: 2^25 bits = 4 MiB, about 3% false positives at 1M entries. */
-const FILTER_BITS_LOG2 = 25;
-
-/** FNV-1a with a murmur3 finaliser: a fast, well-mixed 32-bit hash of a string. */
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> (32 - FILTER_BITS_LOG2);
-}
-
 interface PrincipalCut {
   issuedBefore: number;
   expiresAt: number;
@@ -49,9 +31,8 @@ interface PrincipalCut {
  * The local revocation set. Time is always an argument: `nowSeconds` may be fractional
  * (`clock() / 1000`), which the staleness check uses at millisecond precision.
  *
- * Memory: one `Map<string, number>` per kind (value → expiresAt), plus, above 4096
- * entries, a 4 MiB hashed bit filter that answers most lookups of unrevoked values without
- * touching the maps (a large Map's miss costs cache misses; see docs/store.md).
+ * Memory: one `Map<string, number>` per kind (value → expiresAt): about 150 bytes per
+ * entry of a 32-character value, string included (docs/bench/redis.md: 1,000,000 entries).
  *
  * @example
  * ```ts
@@ -70,8 +51,6 @@ export class RevocationMirror {
   /** Unix ms since when the mirror may have missed entries; `null` when current. */
   #staleSince: number | null = null;
   #feedUp = true;
-  /** Bit filter over every value held (all kinds); `null` while the set is small. */
-  #filter: Int32Array | null = null;
 
   constructor(opts: RevocationMirrorOptions = {}) {
     const stalenessMs = opts.stalenessMs ?? 2000;
@@ -109,7 +88,6 @@ export class RevocationMirror {
 
   /** Adds one entry (from the feed or a local revoke). Idempotent; keeps the wider entry. */
   apply(entry: RevocationEntry): void {
-    this.#mark(entry.value);
     switch (entry.kind) {
       case 'token':
         keepLater(this.#tokens, entry.value, entry.expiresAt);
@@ -147,38 +125,19 @@ export class RevocationMirror {
     if (this.#staleSince !== null && nowSeconds * 1000 - this.#staleSince > this.stalenessMs) {
       throw new RevocationUnavailableError('revocation feed is down beyond its staleness bound');
     }
-    if (this.#filter === null) {
-      if (live(this.#tokens.get(cap.tokenId), nowSeconds)) throw new TokenRevokedError();
-      if (cap.session !== undefined && live(this.#sessions.get(cap.session), nowSeconds)) {
-        throw new TokenRevokedError();
-      }
-      if (this.#fingerprints.size > 0) {
-        for (const fp of cap.fingerprints) {
-          if (live(this.#fingerprints.get(fp), nowSeconds)) throw new TokenRevokedError();
-        }
-      }
-    } else {
-      const f = this.#filter;
-      if (maybe(f, cap.tokenId) && live(this.#tokens.get(cap.tokenId), nowSeconds)) {
-        throw new TokenRevokedError();
-      }
-      if (
-        cap.session !== undefined &&
-        maybe(f, cap.session) &&
-        live(this.#sessions.get(cap.session), nowSeconds)
-      ) {
-        throw new TokenRevokedError();
-      }
-      for (const fp of cap.fingerprints) {
-        if (maybe(f, fp) && live(this.#fingerprints.get(fp), nowSeconds)) {
-          throw new TokenRevokedError();
-        }
-      }
+    if (live(this.#tokens.get(cap.tokenId), nowSeconds)) throw new TokenRevokedError();
+    if (cap.session !== undefined && live(this.#sessions.get(cap.session), nowSeconds)) {
+      throw new TokenRevokedError();
     }
     if (cap.principal !== undefined && this.#principals.size > 0) {
       const cut = this.#principals.get(cap.principal);
       if (cut !== undefined && nowSeconds < cut.expiresAt && cap.issuedAt < cut.issuedBefore) {
         throw new TokenRevokedError();
+      }
+    }
+    if (this.#fingerprints.size > 0) {
+      for (const fp of cap.fingerprints) {
+        if (live(this.#fingerprints.get(fp), nowSeconds)) throw new TokenRevokedError();
       }
     }
   }
@@ -227,45 +186,13 @@ export class RevocationMirror {
         dropped++;
       }
     }
-    if (dropped > 0) this.#rebuildFilter();
     return dropped;
-  }
-
-  #mark(value: string): void {
-    const f = this.#filter;
-    if (f !== null) {
-      const h = hash32(value);
-      f[h >>> 5]! |= 1 << (h & 31);
-    } else if (this.size >= FILTER_THRESHOLD) {
-      this.#rebuildFilter();
-      this.#mark(value);
-    }
-  }
-
-  #rebuildFilter(): void {
-    if (this.size < FILTER_THRESHOLD) {
-      this.#filter = null;
-      return;
-    }
-    const f = new Int32Array(1 << (FILTER_BITS_LOG2 - 5));
-    for (const map of [this.#tokens, this.#sessions, this.#fingerprints, this.#principals]) {
-      for (const k of map.keys()) {
-        const h = hash32(k);
-        f[h >>> 5]! |= 1 << (h & 31);
-      }
-    }
-    this.#filter = f;
   }
 }
 
 function keepLater(map: Map<string, number>, key: string, expiresAt: number): void {
   const prev = map.get(key);
   if (prev === undefined || expiresAt > prev) map.set(key, expiresAt);
-}
-
-function maybe(filter: Int32Array, value: string): boolean {
-  const h = hash32(value);
-  return (filter[h >>> 5]! & (1 << (h & 31))) !== 0;
 }
 
 function live(expiresAt: number | undefined, nowSeconds: number): boolean {
