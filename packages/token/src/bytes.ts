@@ -14,7 +14,6 @@ const UTF8_ENCODER = new TextEncoder();
 
 /**
  * Strict UTF-8 decoding of `bytes[start, end)`: returns `null` on any invalid sequence.
- * A fast path handles pure ASCII without the TextDecoder call overhead.
  * @example
  * ```ts
  * utf8Decode(new Uint8Array([104, 105])) // 'hi'
@@ -23,19 +22,10 @@ const UTF8_ENCODER = new TextEncoder();
  */
 export function utf8Decode(bytes: Uint8Array, start = 0, end = bytes?.length): string | null {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
-  const n = end - start;
-  if (n <= 64) {
-    let s = '';
-    let i = start;
-    for (; i < end; i++) {
-      const b = bytes[i]!;
-      if (b > 127) break;
-      s += String.fromCharCode(b);
-    }
-    if (i === end) return s;
-  }
   try {
-    return STRICT_UTF8.decode(bytes.subarray(start, end));
+    return STRICT_UTF8.decode(
+      start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end),
+    );
   } catch {
     return null;
   }
