@@ -2,7 +2,7 @@
 // it uses first when any of their sources is newer than its dist (a lock directory keeps
 // parallel test files from building at once).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -38,6 +38,9 @@ function stale(): boolean {
 
 /** Builds @chit/cli and its dependencies if their dist is older than their sources. */
 export function ensureBuilt(): void {
+  // A build in progress rewrites dist file by file: wait for it even when dist looks fresh.
+  const waitUntil = Date.now() + 120_000;
+  while (existsSync(LOCK) && Date.now() < waitUntil) spawnSync('sleep', ['0.2']);
   if (!stale()) return;
   const deadline = Date.now() + 120_000;
   for (;;) {
