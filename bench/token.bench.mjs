@@ -8,6 +8,8 @@
 //   (d) cached-repeat verify vs fast-jwt with its cache
 // Usage: pnpm build && node bench/token.bench.mjs   (or via `pnpm bench`, which calls run()).
 import { randomBytes } from 'node:crypto';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { jwtVerify, SignJWT } from 'jose';
@@ -79,18 +81,22 @@ function checkClaims(p, ctx, nowS) {
 }
 
 // ---------- harness ----------
+const gc = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc');
+})();
+
 /**
  * Median CPU ns/op for each case. Measured as this process's CPU time (user + system,
  * `process.cpuUsage`), not wall time, so that other processes on a shared machine do not
- * inflate whichever case they happen to preempt; and interleaved: every round runs one
- * batch of every case in turn, so drift hits all cases alike. Each case has its own batch
- * size (about `batchMs` of work) after a warm-up.
+ * inflate whichever case they happen to preempt. Cases run one after the other, each
+ * after a full GC (so one library's garbage is not collected on another's clock), a
+ * warm-up, then `rounds` batches of about `batchMs` of work each.
  */
 async function measureAll(cases, { rounds = 31, warmupMs = 300, batchMs = 10 } = {}) {
-  const entries = Object.entries(cases);
-  const sizes = {};
-  for (const [name, { fn, isAsync }] of entries) {
-    // warm up for a while, then size a batch to take about `batchMs`
+  const medians = {};
+  for (const [name, { fn, isAsync }] of Object.entries(cases)) {
+    gc();
     const t0 = performance.now();
     let n = 0;
     while (performance.now() - t0 < warmupMs) {
@@ -98,13 +104,9 @@ async function measureAll(cases, { rounds = 31, warmupMs = 300, batchMs = 10 } =
       else fn();
       n++;
     }
-    const perOpMs = warmupMs / n;
-    sizes[name] = Math.max(10, Math.round(batchMs / perOpMs));
-  }
-  const samples = Object.fromEntries(entries.map(([name]) => [name, []]));
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, { fn, isAsync }] of entries) {
-      const size = sizes[name];
+    const size = Math.max(10, Math.round(batchMs / (warmupMs / n)));
+    const samples = [];
+    for (let r = 0; r < rounds; r++) {
       const c = process.cpuUsage();
       if (isAsync) {
         for (let i = 0; i < size; i++) await fn();
@@ -112,13 +114,10 @@ async function measureAll(cases, { rounds = 31, warmupMs = 300, batchMs = 10 } =
         for (let i = 0; i < size; i++) fn();
       }
       const used = process.cpuUsage(c);
-      samples[name].push(((used.user + used.system) * 1000) / size);
+      samples.push(((used.user + used.system) * 1000) / size);
     }
-  }
-  const medians = {};
-  for (const [name, xs] of Object.entries(samples)) {
-    xs.sort((a, b) => a - b);
-    medians[name] = xs[xs.length >> 1];
+    samples.sort((a, b) => a - b);
+    medians[name] = samples[samples.length >> 1];
   }
   return medians;
 }
