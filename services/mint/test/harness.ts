@@ -6,12 +6,55 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { auditEventSchema } from '@chit/store';
 import { type CapturedLogs, captureLogs } from '@chit/testkit';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { z } from 'zod';
 import type { MintApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { type MintRuntime, type MintRuntimeDeps, startMint } from '../src/runtime.js';
+import {
+  errorSchema,
+  healthSchema,
+  keysResponseSchema,
+  mintResponseSchema,
+  revokeResponseSchema,
+  verifyResponseSchema,
+} from '../src/schemas.js';
+
+const auditPageSchema = z.object({
+  events: z.array(auditEventSchema),
+  next: z.string().nullable(),
+});
+
+/**
+ * The app serializes with JSON.stringify (no runtime response validation): every JSON
+ * answer the tests see must parse, unchanged, with its route's response schema.
+ */
+function checkAnswer(url: string, res: LightMyRequestResponse): void {
+  if (!String(res.headers['content-type'] ?? '').includes('application/json')) return;
+  const path = url.split('?')[0];
+  const schema =
+    res.statusCode >= 400
+      ? errorSchema
+      : path === '/v1/tokens'
+        ? mintResponseSchema
+        : path === '/v1/verify'
+          ? verifyResponseSchema
+          : path === '/v1/revocations'
+            ? revokeResponseSchema
+            : path?.startsWith('/v1/keys')
+              ? keysResponseSchema
+              : path === '/healthz' || path === '/readyz'
+                ? healthSchema
+                : path === '/v1/audit'
+                  ? auditPageSchema
+                  : undefined;
+  if (!schema) return;
+  const body: unknown = res.json();
+  expect(schema.parse(body), `answer of ${path} ${res.statusCode}`).toEqual(body);
+}
 
 /** Every log of this test file and every secret seen. */
 const allLogs: CapturedLogs[] = [];
@@ -129,6 +172,7 @@ export async function startTestMint(
   const app = runtime.app;
   const inject = async (o: InjectOptions) => {
     const res = await app.inject(o);
+    checkAnswer(String(o.url ?? ''), res);
     if (res.headers['content-type']?.toString().includes('json')) {
       const body = res.json() as { token?: unknown };
       if (typeof body?.token === 'string') rememberSecret(body.token);
