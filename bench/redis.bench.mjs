@@ -103,7 +103,7 @@ export async function run() {
     true,
   ]);
   rows.push([
-    'mirror.check, 1,000,000 entries (median of 7)',
+    'mirror.check per CPU-second, 1,000,000 entries (median of 7)',
     `${fmt(median(fullRuns))}/s`,
     '',
     true,
@@ -183,11 +183,12 @@ export async function run() {
     const startCpuMs = cpuMs() - cpu0;
     if (mirror.size !== ENTRIES) throw new Error(`mirror loaded ${mirror.size} entries`);
     rows.push([
-      'mirror start-up load from Redis (list + load), 1M entries',
+      'mirror start-up load from Redis (list + load), 1M entries, wall',
       `${fmt(startMs)} ms`,
       '< 5000 ms',
       startMs < 5000,
     ]);
+    rows.push(['  same, CPU time of this process', `${fmt(startCpuMs)} ms`, '', true]);
     await sync.close();
 
     // Per-request cost: one mirror check vs one EXISTS round trip (the usual denylist).
