@@ -81,7 +81,7 @@ describe('approval page in headless Chromium', () => {
       const res = await fetch(`${stack.approvalUrl}/v1/approvals?status=pending`, {
         headers: stack.approverHeaders,
       });
-      id = (await res.json()).approvals.find(
+      id = ((await res.json()) as Pending).approvals.find(
         (a: { request: { session?: string } }) => a.request.session === session.session,
       )?.id;
       if (id === undefined) await new Promise((r) => setTimeout(r, 20));
@@ -90,3 +90,5 @@ describe('approval page in headless Chromium', () => {
     await expect(call).rejects.toMatchObject({ code: 'ERR_DISCHARGE_MISSING' });
   });
 });
+
+type Pending = { approvals: { id: string; request: { session?: string } }[] };

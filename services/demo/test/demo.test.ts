@@ -108,7 +108,7 @@ describe('the demo scenario, end to end over real sockets', () => {
     const first = sent[0]!;
     const res = await fetch(first.url, { headers: first.headers });
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe('ERR_TOKEN_REVOKED');
+    expect(((await res.json()) as ErrorBody).error.code).toBe('ERR_TOKEN_REVOKED');
   });
 });
 
@@ -136,7 +136,7 @@ describe('human approval', () => {
     headers.delete('chit-discharges');
     const res = await fetch(refund.url, { method: 'POST', headers, body: refund.body as string });
     expect(res.status).toBe(403);
-    expect((await res.json()).error.code).toBe('ERR_DISCHARGE_MISSING');
+    expect(((await res.json()) as ErrorBody).error.code).toBe('ERR_DISCHARGE_MISSING');
   });
 
   it('a denied approval refuses the tool call with ERR_DISCHARGE_MISSING; nothing is refunded', async () => {
@@ -174,7 +174,7 @@ async function waitPending(session: string): Promise<string> {
     const res = await fetch(`${stack.approvalUrl}/v1/approvals?status=pending`, {
       headers: stack.approverHeaders,
     });
-    const hit = (await res.json()).approvals.find(
+    const hit = ((await res.json()) as Pending).approvals.find(
       (a: { request: { session?: string } }) => a.request.session === session,
     );
     if (hit) return hit.id;
@@ -182,3 +182,6 @@ async function waitPending(session: string): Promise<string> {
   }
   throw new Error('no pending approval');
 }
+
+type Pending = { approvals: { id: string; request: { session?: string } }[] };
+type ErrorBody = { error: { code: string } };
