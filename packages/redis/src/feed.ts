@@ -47,6 +47,11 @@ export function parseRevocation(field: string, value: string): RevocationEntry |
 export interface FeedOptions {
   readonly channel: string;
   readonly connectTimeoutMs: number;
+  /**
+   * Interval of the PING that proves the subscriber connection alive (a half-open TCP
+   * connection or a hung server raise no event, yet lose every message). Default 1000 ms.
+   */
+  readonly heartbeatMs?: number;
 }
 
 /**
@@ -123,11 +128,23 @@ export async function subscribeFeed(
   }
   up = true;
   sub.on('ready', () => void resubscribe());
+  const heartbeatMs = opts.heartbeatMs ?? 1000;
+  const heartbeat = setInterval(() => {
+    if (closed || !up || sub.status !== 'ready') return;
+    withTimeout(sub.ping(), heartbeatMs).catch(() => {
+      if (closed || !up) return;
+      up = false;
+      onStatus('down');
+      sub.disconnect(true); // reconnect; 'ready' resubscribes and reports 'up'
+    });
+  }, heartbeatMs);
+  heartbeat.unref?.();
 
   return {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(heartbeat);
       sub.disconnect();
     },
   };

@@ -41,6 +41,8 @@ export interface RedisStoreOptions {
   readonly connectTimeoutMs?: number;
   /** Approximate audit stream retention in events (default 1 000 000). */
   readonly auditMaxLen?: number;
+  /** Feed liveness PING interval (default 1000 ms): a silent feed is reported down. */
+  readonly feedHeartbeatMs?: number;
   /** Skip the `maxmemory-policy noeviction` check (only where CONFIG is disabled and you checked yourself). */
   readonly assumeNoEviction?: boolean;
   /** Current time in Unix ms (revocation pruning, budget expiry). */
@@ -123,7 +125,7 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<ChitSto
       if (closed) throw new RevocationUnavailableError('store is closed');
       const sub = await subscribeFeed(
         base,
-        { channel: keys.feedChannel, connectTimeoutMs },
+        { channel: keys.feedChannel, connectTimeoutMs, heartbeatMs: opts.feedHeartbeatMs },
         onEntry,
         onStatus,
       );

@@ -94,6 +94,34 @@ describe('redis store under faults', () => {
     }
   });
 
+  it('a hung Redis: the feed heartbeat reports down, then up again once it answers', async () => {
+    const store = await createRedisStore({
+      url: redis.url,
+      prefix: 'beat',
+      commandTimeoutMs: TIMEOUT,
+      feedHeartbeatMs: 100,
+      clock: Date.now,
+    });
+    const statuses: FeedStatus[] = [];
+    const sub = await store.subscribeRevocations(
+      () => {},
+      (s) => statuses.push(s),
+    );
+    try {
+      redis.pause();
+      try {
+        await until(() => statuses.includes('down'), 'feed down while hung');
+      } finally {
+        redis.resume();
+      }
+      await until(() => statuses.at(-1) === 'up', 'feed up');
+      expect(statuses).toEqual(['down', 'up']);
+    } finally {
+      await sub.close();
+      await store.close();
+    }
+  });
+
   it('a killed Redis: fast failures and feed down; after restart, automatic recovery with no new store', async () => {
     const store = await createRedisStore({
       url: redis.url,
