@@ -12,7 +12,7 @@
 // Knobs: BENCH_VERIFIER_SECONDS (default 5), BENCH_VERIFIER_ROUNDS (default 3),
 // BENCH_VERIFIER_ENTRIES (default 1000000), BENCH_VERIFIER_PARTS (default `http,mirror`).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -132,6 +132,31 @@ async function serve(kind, redisUrl, logFile) {
   process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in 1/100 s
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The pid of the redis-server listening on `port` (for its CPU time), if visible. */
+function redisPid(port) {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.startsWith('redis-server') && cmd.includes(`:${port}`)) return Number(d);
+    } catch {
+      // process gone
+    }
+  }
+  return undefined;
+}
+
 function child(args, nodeArgs = []) {
   return spawn(process.execPath, [...nodeArgs, SELF, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -145,7 +170,9 @@ function startServer(kind, redisUrl, logFile) {
     proc.stdout.on('data', (d) => {
       out += d.toString();
       const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => stopChild(proc) });
+      if (m) {
+        resolve({ url: `http://127.0.0.1:${m[1]}`, pid: proc.pid, stop: () => stopChild(proc) });
+      }
     });
     proc.on('exit', (code) => reject(new Error(`${kind} server exited (${code}) before ready`)));
   });
@@ -159,10 +186,11 @@ function stopChild(proc) {
   });
 }
 
-async function load(url, authorization) {
+async function load(server, authorization, redis) {
   const { default: autocannon } = await import('autocannon');
+  const cpu0 = cpuSeconds(server.pid) + cpuSeconds(redis);
   const r = await autocannon({
-    url: `${url}/orders/7`,
+    url: `${server.url}/orders/7`,
     connections: CONNECTIONS,
     duration: SECONDS,
     headers: { authorization, 'x-tenant': '42' },
@@ -171,10 +199,13 @@ async function load(url, authorization) {
   if (bad > 0) {
     const codes = JSON.stringify(r.statusCodeStats);
     throw new Error(
-      `${bad} failed requests against ${url}: non2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}, statuses ${codes}`,
+      `${bad} failed requests against ${server.url}: non2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}, statuses ${codes}`,
     );
   }
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  // CPU per request (the server and redis-server together): steadier than req/s on a
+  // machine shared with other work.
+  const cpuUs = ((cpuSeconds(server.pid) + cpuSeconds(redis) - cpu0) / r.requests.total) * 1e6;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuUs };
 }
 
 const median = (xs) => {
@@ -183,6 +214,7 @@ const median = (xs) => {
 };
 
 async function httpComparison(redisUrl) {
+  const redis = redisPid(new URL(redisUrl).port);
   const { chit, jwt } = await credentials();
   const logDir = mkdtempSync(join(tmpdir(), 'chit-bench-verifier-'));
   const servers = {
@@ -192,10 +224,10 @@ async function httpComparison(redisUrl) {
   const tokens = { chit: `Chit ${chit}`, jwt: `Bearer ${jwt}` };
   const runs = { chit: [], jwt: [] };
   try {
-    for (const kind of ['chit', 'jwt']) await load(servers[kind].url, tokens[kind]); // warm-up
+    for (const kind of ['chit', 'jwt']) await load(servers[kind], tokens[kind], redis); // warm-up
     for (let i = 0; i < ROUNDS; i++) {
       for (const kind of i % 2 === 0 ? ['chit', 'jwt'] : ['jwt', 'chit']) {
-        runs[kind].push(await load(servers[kind].url, tokens[kind]));
+        runs[kind].push(await load(servers[kind], tokens[kind], redis));
       }
     }
   } finally {
@@ -208,6 +240,7 @@ async function httpComparison(redisUrl) {
     'req/s': Math.round(m(kind, 'rps')),
     'p50 ms': m(kind, 'p50'),
     'p99 ms': m(kind, 'p99'),
+    'CPU µs/req (server+redis)': Math.round(m(kind, 'cpuUs')),
   }));
   const ratio = m('chit', 'rps') / m('jwt', 'rps');
   console.log(
@@ -216,7 +249,8 @@ async function httpComparison(redisUrl) {
   console.table(rows);
   console.log(
     `req/s ratio chit/peer ${ratio.toFixed(2)}x (target >= 1.2x); ` +
-      `p99 ${m('chit', 'p99')} ms vs ${m('jwt', 'p99')} ms (target <= peer)`,
+      `p99 ${m('chit', 'p99')} ms vs ${m('jwt', 'p99')} ms (target <= peer); ` +
+      `CPU per request chit/peer ${(m('chit', 'cpuUs') / m('jwt', 'cpuUs')).toFixed(2)}x`,
   );
   return { rows, ratio };
 }

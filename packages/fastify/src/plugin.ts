@@ -10,7 +10,7 @@
 
 import { type DelegationCredential, readDelegationHeaders } from '@chit/sdk/headers';
 import { ChitError, type VerifiedCapability } from '@chit/token';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AuditStats, createAuditSink } from './audit.js';
 import { decisionEvent } from './audit-event.js';
@@ -233,6 +233,3 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
  * ```
  */
 export const chit = fp(chitPlugin, { fastify: '5.x', name: '@chit/fastify' });
-
-/** @internal for typing helpers. */
-export type { FastifyInstance };

@@ -1,0 +1,186 @@
+/**
+ * request.capability (frozen, narrow, delegationHeaders) and the audit event of every
+ * decision, over the embedded store.
+ */
+import { auditEventSchema, createEmbeddedStore } from '@chit/store';
+import type { CapturedLogs } from '@chit/testkit';
+import { caveat, verifyChain } from '@chit/token';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertNoSecretsInLogs,
+  auth,
+  buildApp,
+  type ChitStore,
+  KEY_HEX,
+  keys,
+  mintToken,
+  readerCaveats,
+  testClock,
+} from './helpers.js';
+
+const clock = testClock();
+let store: ChitStore;
+let app: FastifyInstance;
+let logs: CapturedLogs;
+const secrets: string[] = [KEY_HEX];
+
+function track<T extends { token: string }>(t: T): T {
+  secrets.push(t.token);
+  return t;
+}
+
+beforeAll(async () => {
+  store = await createEmbeddedStore({ clock });
+  ({ app, logs } = await buildApp({ keys, store, audience: 'orders', clock }));
+});
+
+afterAll(async () => {
+  await app.close();
+  logs.assertNoSecrets(secrets);
+  assertNoSecretsInLogs(secrets);
+  await store.close();
+});
+
+const reader = () => track(mintToken({ caveats: readerCaveats() }));
+const get = (url: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url, headers: { 'x-tenant': '42', ...headers } });
+
+function _expectDenied(
+  res: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+) {
+  expect(res.statusCode).toBe(status);
+  const body = res.json() as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  if (status === 401) expect(res.headers['www-authenticate']).toBe('Chit');
+  else expect(res.headers['www-authenticate']).toBeUndefined();
+}
+
+describe('request.capability', () => {
+  it('is frozen, carries no token, narrows and delegates', async () => {
+    let seen: NonNullable<import('fastify').FastifyRequest['capability']> | undefined;
+
+    const a = await buildAppWithCapture((req) => {
+      seen = req.capability ?? undefined;
+    });
+    const t = reader();
+    const res = await a.inject({
+      method: 'GET',
+      url: '/cap/7',
+      headers: { 'x-tenant': '42', ...auth(t.token) },
+    });
+    expect(res.statusCode).toBe(200);
+    const cap = seen!;
+    expect(Object.isFrozen(cap)).toBe(true);
+    expect(cap.tokenId).toBe(t.tokenId);
+    expect(cap.principal).toBe('user-1');
+    expect(cap.tenant).toBe('42');
+    expect(cap.actions).toEqual(['read', 'refund']);
+    expect(cap.context).toEqual({
+      audience: 'orders',
+      action: 'read',
+      resource: 'orders/7',
+      tenant: '42',
+    });
+    expect(JSON.stringify(cap)).not.toContain(t.token);
+    expect(() => {
+      (cap as { tokenId: string }).tokenId = 'x';
+    }).toThrow(TypeError);
+
+    const narrowed = cap.narrow({ attributes: { customer_id: '7' } });
+    const ncap = verifyChain(narrowed, { keys });
+    expect(ncap.tokenId).toBe(t.tokenId);
+    expect(ncap.attributes).toEqual({ customer_id: ['7'] });
+    expect(cap.narrow(['customer_id = 8'])).not.toBe(narrowed);
+    expect(() => cap.narrow({ actions: ['write'] })).toThrowError(
+      expect.objectContaining({ code: 'ERR_NOT_NARROWER' }),
+    );
+
+    const headers = cap.delegationHeaders('billing', { ttl: 30 });
+    expect(Object.keys(headers)).toEqual(['authorization']);
+    const delegated = headers.authorization!.replace(/^Chit /, '');
+    const dcap = verifyChain(delegated, { keys });
+    expect(dcap.via).toEqual(['orders']);
+    expect(dcap.audiences).toEqual(['billing']);
+    expect(dcap.expiresAt).toBe(Math.floor(clock() / 1000) + 30);
+    await a.close();
+  });
+});
+
+async function buildAppWithCapture(
+  onHandler: (req: import('fastify').FastifyRequest) => void,
+): Promise<FastifyInstance> {
+  const { default: Fastify } = await import('fastify');
+  const { chit } = await import('../src/index.js');
+  const a = Fastify({ logger: { level: 'info', stream: logs.stream } });
+  await a.register(chit, { keys, store, audience: 'orders', clock });
+  a.get(
+    '/cap/:id',
+    { config: { chit: { action: 'read', resource: 'orders/:id', tenant: 'headers.x-tenant' } } },
+    async (req) => {
+      onHandler(req);
+      return {};
+    },
+  );
+  await a.ready();
+  return a;
+}
+
+describe('audit', () => {
+  it('records one event per decision, allow and deny, in the store and the log', async () => {
+    const t = reader();
+    const before = logs.records().filter((r) => r.chitAudit !== undefined).length;
+    expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
+    expect((await get('/orders/7', { ...auth(t.token), 'x-tenant': '43' })).statusCode).toBe(403);
+    await app.chit.flushAudit();
+    const page = await store.queryAudit({ tokenId: t.tokenId });
+    expect(page.events.map((e) => [e.type, e.decision, e.code])).toEqual([
+      ['verify.allow', 'allow', undefined],
+      ['verify.deny', 'deny', 'ERR_CAVEAT_UNSATISFIED'],
+    ]);
+    const allow = page.events[0]!;
+    expect(allow).toMatchObject({
+      service: 'orders',
+      route: '/orders/:id',
+      tenant: '42',
+      principal: 'user-1',
+      kid: 'k1',
+    });
+    expect(allow.caveats).toEqual(readerCaveats());
+    const logged = logs.records().filter((r) => r.chitAudit !== undefined);
+    expect(logged.length - before).toBe(2);
+    // Built on the hot path without the parser: every event must still fit the schema.
+    for (const r of logged) expect(() => auditEventSchema.parse(r.chitAudit)).not.toThrow();
+    for (const e of page.events) expect(auditEventSchema.parse(e)).toEqual(e);
+    expect(app.chit.stats().audit.lost).toBe(0);
+  });
+
+  it('records the W3C traceparent trace id, else the token’s trace claim', async () => {
+    const t = track(mintToken({ caveats: [...readerCaveats(), caveat.trace('t-from-token')] }));
+    const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect((await get('/orders/7', { ...auth(t.token), traceparent: tp })).statusCode).toBe(200);
+    expect((await get('/orders/7', { ...auth(t.token), traceparent: 'garbage' })).statusCode).toBe(
+      200,
+    );
+    await app.chit.flushAudit();
+    const page = await store.queryAudit({ tokenId: t.tokenId });
+    expect(page.events.map((e) => e.traceId)).toEqual([
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+      't-from-token',
+    ]);
+  });
+
+  it('records a denial without a token id when the chain did not verify', async () => {
+    const res = await get('/orders/7', { authorization: 'Chit AAAA' });
+    expect(res.statusCode).toBe(401);
+    const last = logs
+      .records()
+      .filter((r) => r.chitAudit !== undefined)
+      .at(-1)!.chitAudit as Record<string, unknown>;
+    expect(last.code).toBe('ERR_TOKEN_MALFORMED');
+    expect(last.tokenId).toBeUndefined();
+  });
+});
