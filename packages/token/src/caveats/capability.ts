@@ -129,7 +129,7 @@ class ResolvedCapability implements VerifiedCapability {
 
 /**
  * Builds the frozen capability for a resolution (see resolveCapability).
- * @example createCapability(identifier, resolveConditions(texts, identifier.session, true), [], texts, fps, [])
+ * @example createCapability(identifier, resolveConditions(texts, identifier.session), [], texts, fps, [])
  */
 export function createCapability(
   identifier: ChitIdentifier,
@@ -153,7 +153,7 @@ const compiledForeign = new WeakMap<VerifiedCapability, CompiledCapability>();
 function compileForeign(cap: VerifiedCapability): CompiledCapability {
   let unsatisfiable: boolean;
   try {
-    unsatisfiable = isUnsatisfiable(resolveConditions(cap.caveats, cap.session, false));
+    unsatisfiable = isUnsatisfiable(resolveConditions(cap.caveats, cap.session));
   } catch {
     unsatisfiable = true;
   }

@@ -7,7 +7,7 @@ import { parseCondition } from './parse.js';
 
 /**
  * Everything a list of conditions resolves to (internal, mutable while built).
- * @example const r: Resolution = resolveConditions(['uses <= 3'], undefined, true); // r.budgets: [{ index: 0, limit: 3 }]
+ * @example const r: Resolution = resolveConditions(['uses <= 3'], undefined); // r.budgets: [{ index: 0, limit: 3 }]
  */
 export interface Resolution {
   tenants: readonly string[] | null;
@@ -31,21 +31,19 @@ export interface Resolution {
 
 /** Intersection of two sorted unique lists (`null` = unrestricted), sorted. */
 function intersect(current: readonly string[] | null, next: readonly string[]): readonly string[] {
-  // Parsed arrays are never mutated (shared ones are frozen): no copy needed.
+  // Parsed arrays are fresh and referenced nowhere else: no copy needed.
   if (current === null) return next;
   return current.filter((v) => next.includes(v));
 }
 
 /**
  * Parses every condition (throwing CaveatUnknown/CaveatMalformed on the first bad one) and
- * intersects them. `session` is the identifier's session, if any. `verified` texts (whose
- * signatures checked) go through the shared parse cache; unverified ones never touch it.
- * @example resolveConditions(['tenant in [1,2]', 'tenant = 2'], undefined, true).tenants // ['2']
+ * intersects them. `session` is the identifier's session, if any.
+ * @example resolveConditions(['tenant in [1,2]', 'tenant = 2'], undefined).tenants // ['2']
  */
 export function resolveConditions(
   conditions: readonly string[],
   session: string | undefined,
-  verified: boolean,
 ): Resolution {
   const r: Resolution = {
     tenants: null,
@@ -64,31 +62,9 @@ export function resolveConditions(
     claimsConflict: false,
   };
   for (let i = 0; i < conditions.length; i++) {
-    const text = conditions[i]!;
-    apply(r, verified ? parseShared(text) : parseCondition(text), i);
+    apply(r, parseCondition(conditions[i]!), i);
   }
   return r;
-}
-
-// Verified tokens repeat the same conditions (tenants, resources, actions, principals)
-// across many distinct tokens; parsing and freezing them once saves most of the work of
-// an uncached verify. Values are deeply frozen, so sharing them between capabilities is
-// safe. Times and budgets are unique per token and parse cheaply: not cached. Bounded:
-// cleared when full (no eviction bookkeeping on the hot path).
-const SHARED_LIMIT = 1024;
-const shared = new Map<string, Condition>();
-
-function parseShared(text: string): Condition {
-  const hit = shared.get(text);
-  if (hit !== undefined) return hit;
-  const c = parseCondition(text);
-  if (c.type === 'expires' || c.type === 'not-before' || c.type === 'uses') return c;
-  if ('values' in c) Object.freeze(c.values);
-  else if (c.type === 'resource') Object.freeze(c.patterns);
-  Object.freeze(c);
-  if (shared.size >= SHARED_LIMIT) shared.clear();
-  shared.set(text, c);
-  return c;
 }
 
 function claim(r: Resolution, current: string | undefined, value: string): string {
@@ -143,7 +119,7 @@ function apply(r: Resolution, c: Condition, index: number): void {
 
 /**
  * Can nothing satisfy this resolution (conflicting claims or an empty set)?
- * @example isUnsatisfiable(resolveConditions(['role = a', 'role = b'], undefined, true)) // true
+ * @example isUnsatisfiable(resolveConditions(['role = a', 'role = b'], undefined)) // true
  */
 export function isUnsatisfiable(r: Resolution): boolean {
   if (r.claimsConflict) return true;

@@ -70,7 +70,7 @@ export function resolveCapability(input: ResolveInput): VerifiedCapability {
   const fingerprints = stringArray('input.fingerprints', input.fingerprints);
   if (!Array.isArray(input.thirdParty)) throw new TypeError('input.thirdParty must be an array');
 
-  const r = resolveConditions(conditions, identifier.session, true);
+  const r = resolveConditions(conditions, identifier.session);
   const budgets: Budget[] = r.budgets.map(({ index, limit }) =>
     Object.freeze({ key: conditionFingerprints[index]!, limit }),
   );

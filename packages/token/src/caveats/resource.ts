@@ -1,6 +1,6 @@
 /**
  * Resource patterns and requested resources: path-segment grammar and matching.
- * Matchers are prepared once per resource condition; matching allocates nothing.
+ * Matchers are prepared once per capability; matching allocates nothing.
  */
 import { isValueChar, MAX_VALUE_LENGTH, SLASH, STAR } from './grammar.js';
 
@@ -138,22 +138,13 @@ function compilePattern(pattern: string): ResourceMatcher {
   return { kind: SEGMENTS, text: pattern };
 }
 
-// Parsed patterns arrays are shared between capabilities (frozen, see intersect.ts), so
-// their matchers are prepared once per array, not once per capability.
-const matchersByPatterns = new WeakMap<readonly string[], readonly ResourceMatcher[]>();
-
 /**
- * Matchers for one resource condition's patterns, prepared once per patterns array. An
+ * Matchers for one resource condition's patterns, prepared once per capability. An
  * invalid pattern (possible only in a hand-built capability) matches nothing.
  * @example matchAny(compilePatterns(['orders/**', 'users/*']), 'orders/7/items') // true
  */
 export function compilePatterns(patterns: readonly string[]): readonly ResourceMatcher[] {
-  let matchers = matchersByPatterns.get(patterns);
-  if (matchers === undefined) {
-    matchers = Object.freeze(patterns.map(compilePattern));
-    matchersByPatterns.set(patterns, matchers);
-  }
-  return matchers;
+  return patterns.map(compilePattern);
 }
 
 /**

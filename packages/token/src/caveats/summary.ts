@@ -29,7 +29,7 @@ export function summarizeConditions(
   if (identifierSession !== undefined && typeof identifierSession !== 'string') {
     throw new TypeError('identifierSession must be a string');
   }
-  const r = resolveConditions(conditions, identifierSession, false);
+  const r = resolveConditions(conditions, identifierSession);
   const limits = r.budgets.map((b) => b.limit);
   return Object.freeze({
     tenants: r.tenants && Object.freeze(r.tenants),
