@@ -9,13 +9,15 @@ import { openApprovalCaveat } from '@chit/agent';
 import { type ChitStore, createAuditEvent } from '@chit/store';
 import { ChitError, type Clock, httpStatusFor } from '@chit/token';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { DestinationStream } from 'pino';
 import { approverCheck } from './auth.js';
 import { ApprovalBook, type ApprovalRecord, type ApprovalBook as Book } from './book.js';
 import { issueDischarge } from './discharge.js';
 import { renderPage } from './page.js';
 import { decideRoutes } from './routes-decide.js';
 import { requestRoutes } from './routes-request.js';
+
+/** Where log lines go (a pino destination: anything with `write`). */
+type LogDestination = { write(line: string): void };
 
 /** Options of {@link buildApprovalApp}. */
 export interface ApprovalAppOptions {
@@ -38,7 +40,7 @@ export interface ApprovalAppOptions {
   readonly clock?: Clock;
   readonly random?: (n: number) => Uint8Array;
   /** Where pino writes; default stdout. `false` turns logging off. */
-  readonly logDestination?: DestinationStream | false;
+  readonly logDestination?: LogDestination | false;
 }
 
 /** What the routes share. @internal */

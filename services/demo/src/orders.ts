@@ -7,7 +7,6 @@ import { chit } from '@chit/fastify';
 import type { ChitStore } from '@chit/store';
 import type { KeyResolver } from '@chit/token';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { DestinationStream } from 'pino';
 import { z } from 'zod';
 
 /** One order of the demo data. */
@@ -37,13 +36,16 @@ export function seedOrders(): Map<string, Order[]> {
   ]);
 }
 
+/** Where log lines go (a pino destination: anything with `write`). */
+type LogDestination = { write(line: string): void };
+
 /** Options of {@link buildOrdersApp}. */
 export interface OrdersAppOptions {
   readonly keys: KeyResolver;
   readonly store: ChitStore;
   readonly clock?: () => number;
   /** Where pino writes; `false` turns logging off (default). */
-  readonly logDestination?: DestinationStream | false;
+  readonly logDestination?: LogDestination | false;
 }
 
 const refundBody = z.strictObject({ amount: z.number().positive().max(1e9) });
