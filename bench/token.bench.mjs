@@ -8,9 +8,9 @@
 //   (d) cached-repeat verify vs fast-jwt with its cache
 // Usage: pnpm build && node bench/token.bench.mjs   (or via `pnpm bench`, which calls run()).
 import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { pathToFileURL } from 'node:url';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { jwtVerify, SignJWT } from 'jose';
 import macaroon from 'macaroon';
@@ -93,18 +93,33 @@ const gc = (() => {
  * after a full GC (so one library's garbage is not collected on another's clock), a
  * warm-up, then `rounds` batches of about `batchMs` of work each.
  */
-async function measureAll(cases, { rounds = 31, warmupMs = 300, batchMs = 10 } = {}) {
+async function measureAll(
+  cases,
+  { rounds = 31, warmupMs = 1000, minWarmupCalls = 5000, batchMs = 10 } = {},
+) {
   const medians = {};
   for (const [name, { fn, isAsync }] of Object.entries(cases)) {
     gc();
+    // Warm up by count and by time: the first calls run in the interpreter and the
+    // optimising compiler works in the background (on this process's CPU clock).
     const t0 = performance.now();
     let n = 0;
-    while (performance.now() - t0 < warmupMs) {
+    while (n < minWarmupCalls || performance.now() - t0 < warmupMs) {
       if (isAsync) await fn();
       else fn();
       n++;
     }
-    const size = Math.max(10, Math.round(batchMs / (warmupMs / n)));
+    // size a batch from a timed run of the warmed-up code
+    const probe = Math.max(20, Math.round(n / 20));
+    const c0 = process.cpuUsage();
+    if (isAsync) {
+      for (let i = 0; i < probe; i++) await fn();
+    } else {
+      for (let i = 0; i < probe; i++) fn();
+    }
+    const probeUsed = process.cpuUsage(c0);
+    const perOpMs = Math.max(1e-6, (probeUsed.user + probeUsed.system) / 1000 / probe);
+    const size = Math.max(10, Math.round(batchMs / perOpMs));
     const samples = [];
     for (let r = 0; r < rounds; r++) {
       const c = process.cpuUsage();
