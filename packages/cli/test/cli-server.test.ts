@@ -129,7 +129,7 @@ describe('chit against a running mint service', () => {
   it('reports an unreachable service with exit 1 and usage errors with exit 2', () => {
     const down = chit(['audit', '--server', 'http://127.0.0.1:9'], { env: env() });
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/^ERR_STORE_UNAVAILABLE: mint service is unreachable/);
+    expect(down.stderr).toMatch(/^ERR_UPSTREAM_UNAVAILABLE: mint service is unreachable/);
     for (const [args, e] of [
       [['audit', '--server', url], {}],
       [['revoke', '--server', url], env()],

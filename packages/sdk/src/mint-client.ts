@@ -33,7 +33,7 @@ export class MintApiError extends ChitError {
 
 /**
  * The mint service could not be reached or did not answer in time (after any retries).
- * Code `ERR_STORE_UNAVAILABLE`: for a client, the mint service is the store of record.
+ * Code `ERR_UPSTREAM_UNAVAILABLE` (503): the client never got an answer it could use.
  * @example
  * ```ts
  * if (e instanceof MintUnavailableError) scheduleRetryLater()
@@ -41,7 +41,7 @@ export class MintApiError extends ChitError {
  */
 export class MintUnavailableError extends ChitError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_STORE_UNAVAILABLE', message, options);
+    super('ERR_UPSTREAM_UNAVAILABLE', message, options);
   }
 }
 

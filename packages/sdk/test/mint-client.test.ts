@@ -149,7 +149,7 @@ describe('createMintClient', () => {
     script = ['hang', 'hang'];
     const t = await c.revoke({ session: 's' }).catch((x) => x);
     expect(t).toBeInstanceOf(MintUnavailableError);
-    expect(t.code).toBe('ERR_STORE_UNAVAILABLE');
+    expect(t.code).toBe('ERR_UPSTREAM_UNAVAILABLE');
     expect(t.message).toMatch(/within 1000 ms/);
     script = ['garbage', 'garbage'];
     const g = await c.audit().catch((x) => x);

@@ -32,6 +32,7 @@ export class ChitError extends Error {
  * All stable error codes with their HTTP status: the one exhaustive table.
  * 401: the credential itself is unusable. 403: the credential is genuine but does not
  * grant this request. 503: the verifier cannot currently trust its own state (fail closed).
+ * @example HTTP_STATUS.ERR_SIGNATURE_INVALID // 401
  */
 export const HTTP_STATUS = {
   // token as presented
@@ -56,6 +57,8 @@ export const HTTP_STATUS = {
   ERR_REVOCATION_UNAVAILABLE: 503,
   ERR_BUDGET_UNAVAILABLE: 503,
   ERR_STORE_UNAVAILABLE: 503,
+  // a client could not reach the service it depends on (e.g. the mint service)
+  ERR_UPSTREAM_UNAVAILABLE: 503,
   // service edges (mint API, approval service)
   ERR_BAD_REQUEST: 400,
   ERR_UNAUTHORIZED: 401,
@@ -67,7 +70,10 @@ export const HTTP_STATUS = {
   ERR_INTERNAL: 500,
 } as const satisfies Record<string, number>;
 
-/** A stable error code. */
+/**
+ * A stable error code.
+ * @example const code: ErrorCode = 'ERR_KEY_UNKNOWN'
+ */
 export type ErrorCode = keyof typeof HTTP_STATUS;
 
 /**
@@ -78,18 +84,27 @@ export function httpStatusFor(code: ErrorCode): number {
   return HTTP_STATUS[code];
 }
 
-/** Is `value` one of the stable codes? (For codes that arrive over the wire.) */
+/**
+ * Is `value` one of the stable codes? (For codes that arrive over the wire.)
+ * @example isErrorCode(body.error?.code) ? httpStatusFor(body.error.code) : 500
+ */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(HTTP_STATUS, value);
 }
 
-/** The token could not be parsed (bad encoding, bad field order, bad lengths...). */
+/**
+ * The token could not be parsed (bad encoding, bad field order, bad lengths...).
+ * @example throw new TokenMalformedError()
+ */
 export class TokenMalformedError extends ChitError {
   constructor(message = 'token is malformed') {
     super('ERR_TOKEN_MALFORMED', message);
   }
 }
-/** The token exceeds a configured limit (bytes, caveats, condition length, discharges). */
+/**
+ * The token exceeds a configured limit (bytes, caveats, condition length, discharges).
+ * @example throw new TokenTooLargeError()
+ */
 export class TokenTooLargeError extends ChitError {
   constructor(message = 'token exceeds a size limit') {
     super('ERR_TOKEN_TOO_LARGE', message);
@@ -98,91 +113,134 @@ export class TokenTooLargeError extends ChitError {
 /**
  * The HMAC chain did not verify (primary or discharge). Deliberately says nothing
  * about where or why: an attacker learns one bit.
+ * @example throw new SignatureInvalidError()
  */
 export class SignatureInvalidError extends ChitError {
   constructor() {
     super('ERR_SIGNATURE_INVALID', 'signature is invalid');
   }
 }
-/** The token's key id is not known (or retired). */
+/**
+ * The token's key id is not known (or retired).
+ * @example throw new KeyUnknownError()
+ */
 export class KeyUnknownError extends ChitError {
   constructor() {
     super('ERR_KEY_UNKNOWN', 'key id is unknown');
   }
 }
-/** An `expires` caveat is in the past (beyond the leeway). */
+/**
+ * An `expires` caveat is in the past (beyond the leeway).
+ * @example throw new TokenExpiredError()
+ */
 export class TokenExpiredError extends ChitError {
   constructor(message = 'token has expired') {
     super('ERR_TOKEN_EXPIRED', message);
   }
 }
-/** A `not-before` caveat is in the future (beyond the leeway). */
+/**
+ * A `not-before` caveat is in the future (beyond the leeway).
+ * @example throw new TokenNotYetValidError()
+ */
 export class TokenNotYetValidError extends ChitError {
   constructor(message = 'token is not yet valid') {
     super('ERR_TOKEN_NOT_YET_VALID', message);
   }
 }
-/** The token (or an ancestor, its session or principal) has been revoked. */
+/**
+ * The token (or an ancestor, its session or principal) has been revoked.
+ * @example throw new TokenRevokedError()
+ */
 export class TokenRevokedError extends ChitError {
   constructor(message = 'token has been revoked') {
     super('ERR_TOKEN_REVOKED', message);
   }
 }
-/** A condition's type is not in the registry: deny. */
+/**
+ * A condition's type is not in the registry: deny.
+ * @example throw new CaveatUnknownError()
+ */
 export class CaveatUnknownError extends ChitError {
   constructor(message = 'caveat is not understood') {
     super('ERR_CAVEAT_UNKNOWN', message);
   }
 }
-/** A known condition type whose text is not in its one canonical spelling. */
+/**
+ * A known condition type whose text is not in its one canonical spelling.
+ * @example throw new CaveatMalformedError()
+ */
 export class CaveatMalformedError extends ChitError {
   constructor(message = 'caveat is malformed') {
     super('ERR_CAVEAT_MALFORMED', message);
   }
 }
-/** A genuine caveat that the request context does not satisfy. */
+/**
+ * A genuine caveat that the request context does not satisfy.
+ * @example throw new CaveatUnsatisfiedError()
+ */
 export class CaveatUnsatisfiedError extends ChitError {
   constructor(message = 'caveat is not satisfied') {
     super('ERR_CAVEAT_UNSATISFIED', message);
   }
 }
-/** A third-party caveat has no matching discharge. */
+/**
+ * A third-party caveat has no matching discharge.
+ * @example throw new DischargeMissingError()
+ */
 export class DischargeMissingError extends ChitError {
   constructor(message = 'a third-party caveat has no discharge') {
     super('ERR_DISCHARGE_MISSING', message);
   }
 }
-/** Discharges are structurally wrong: unused, duplicated, cyclic, too many. */
+/**
+ * Discharges are structurally wrong: unused, duplicated, cyclic, too many.
+ * @example throw new DischargeInvalidError()
+ */
 export class DischargeInvalidError extends ChitError {
   constructor(message = 'discharges are invalid') {
     super('ERR_DISCHARGE_INVALID', message);
   }
 }
-/** A `uses <= N` budget has been spent. */
+/**
+ * A `uses <= N` budget has been spent.
+ * @example throw new BudgetExhaustedError()
+ */
 export class BudgetExhaustedError extends ChitError {
   constructor(message = 'usage budget is exhausted') {
     super('ERR_BUDGET_EXHAUSTED', message);
   }
 }
-/** An attenuation that would not narrow the token (rejected, never silently appended). */
+/**
+ * An attenuation that would not narrow the token (rejected, never silently appended).
+ * @example throw new NotNarrowerError()
+ */
 export class NotNarrowerError extends ChitError {
   constructor(message = 'attenuation would not narrow the token') {
     super('ERR_NOT_NARROWER', message);
   }
 }
-/** The revocation state cannot be trusted right now: fail closed. */
+/**
+ * The revocation state cannot be trusted right now: fail closed.
+ * @example throw new RevocationUnavailableError()
+ */
 export class RevocationUnavailableError extends ChitError {
   constructor(message = 'revocation state is unavailable') {
     super('ERR_REVOCATION_UNAVAILABLE', message);
   }
 }
-/** The budget store cannot be reached: fail closed. */
+/**
+ * The budget store cannot be reached: fail closed.
+ * @example throw new BudgetUnavailableError()
+ */
 export class BudgetUnavailableError extends ChitError {
   constructor(message = 'budget store is unavailable') {
     super('ERR_BUDGET_UNAVAILABLE', message);
   }
 }
-/** The store cannot be reached for a write that must be durable. */
+/**
+ * The store cannot be reached for a write that must be durable.
+ * @example throw new StoreUnavailableError()
+ */
 export class StoreUnavailableError extends ChitError {
   constructor(message = 'store is unavailable') {
     super('ERR_STORE_UNAVAILABLE', message);
