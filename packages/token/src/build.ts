@@ -12,7 +12,10 @@ import { asMacaroon, MacaroonV2, makeCaveat, signatureOf } from './macaroon.js';
 import { bytesToWords, wordsToBytes } from './sha256.js';
 import type { Bytes, Macaroon } from './types.js';
 
-/** Largest caveat id or identifier a builder accepts (libmacaroons' per-string limit). */
+/**
+ * Largest caveat id or identifier a builder accepts (libmacaroons' per-string limit).
+ * @example addFirstPartyCaveat(m, 'x'.repeat(MAX_FIELD_BYTES + 1)) // RangeError
+ */
 export const MAX_FIELD_BYTES = 32768;
 
 const SIG = new Int32Array(8);
@@ -23,7 +26,10 @@ function sigBytes(words: Int32Array): Uint8Array {
   return out;
 }
 
-/** Validates bytes-or-text input and returns bytes (TypeError/RangeError naming `name`). */
+/**
+ * Validates bytes-or-text input and returns bytes (TypeError/RangeError naming `name`).
+ * @example toFieldBytes('a = 1', 'condition') // Uint8Array
+ */
 export function toFieldBytes(value: unknown, name: string, allowEmpty = false): Uint8Array {
   let bytes: Uint8Array;
   if (typeof value === 'string') {
@@ -42,7 +48,10 @@ export function toFieldBytes(value: unknown, name: string, allowEmpty = false): 
   return bytes;
 }
 
-/** Validates an optional location hint. */
+/**
+ * Validates an optional location hint.
+ * @example toLocation('', 'options.location') // undefined
+ */
 export function toLocation(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new TypeError(`${name} must be a string`);
@@ -53,14 +62,20 @@ export function toLocation(value: unknown, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-/** Validates a root key argument. */
+/**
+ * Validates a root key argument.
+ * @example toRootKey(masterKey, 'options.key')
+ */
 export function toRootKey(value: unknown, name: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
   if (value.length === 0) throw new RangeError(`${name} must not be empty`);
   return value;
 }
 
-/** Options of {@link createMacaroon}. */
+/**
+ * Options of {@link createMacaroon}.
+ * @example createMacaroon({ rootKey, identifier: 'keyid', location: 'https://svc' })
+ */
 export interface CreateMacaroonOptions {
   /** The root key (any length; the standard derivation is applied). */
   readonly rootKey: Bytes;
@@ -88,7 +103,10 @@ export function createMacaroon(options: CreateMacaroonOptions): MacaroonV2 {
   return createFromIdentifier(rootKey, identifier, location);
 }
 
-/** @internal Creates a macaroon for already-validated inputs. */
+/**
+ * @internal Creates a macaroon for already-validated inputs.
+ * @example createFromIdentifier(rootKey, identifierBytes, undefined)
+ */
 export function createFromIdentifier(
   rootKey: Uint8Array,
   identifier: Uint8Array,
@@ -111,7 +129,10 @@ export function addFirstPartyCaveat(m: Macaroon, condition: Bytes | string): Mac
   return appendFirstParty(base, [toFieldBytes(condition, 'condition')]);
 }
 
-/** Options of {@link addThirdPartyCaveat}. */
+/**
+ * Options of {@link addThirdPartyCaveat}.
+ * @example addThirdPartyCaveat(m, { location: 'https://auth', caveatKey, caveatId: 'is-alice', nonce })
+ */
 export interface ThirdPartyCaveatOptions {
   /** Where the discharge is obtained (unsigned hint). */
   readonly location?: string;

@@ -7,7 +7,10 @@
 import type { DerivedKey } from './keys.js';
 import type { VerifiedCapability } from './types.js';
 
-/** A cache entry: the verified capability and the derived key it was verified with. */
+/**
+ * A cache entry: the verified capability and the derived key it was verified with.
+ * @example cacheSet(cache, text, { capability, kid: 'k1', key: deriveKey(masterKey) })
+ */
 export interface CacheEntry {
   readonly capability: VerifiedCapability;
   readonly kid: string;

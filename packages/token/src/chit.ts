@@ -12,7 +12,10 @@ import type { MacaroonV2 } from './macaroon.js';
 import { toMacaroon } from './parse.js';
 import type { Bytes, Macaroon } from './types.js';
 
-/** Options of {@link mint}. */
+/**
+ * Options of {@link mint}.
+ * @example mint({ key, kid: 'k1', tokenId, issuedAt: 1767225600, session: 's-1', caveats: [caveat.tenant('42')] })
+ */
 export interface MintOptions {
   /** The master key of `kid` (at least 32 bytes recommended). */
   readonly key: Bytes;

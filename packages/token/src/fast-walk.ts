@@ -21,7 +21,10 @@ import { type DerivedKey, deriveKey } from './keys.js';
 import { hmacFromState, hmacKeyState, wordsEqualBytes } from './sha256.js';
 import type { ChitIdentifier, KeyResolver, Limits } from './types.js';
 
-/** What the fast walk verified. */
+/**
+ * What the fast walk verified.
+ * @example fastWalk(text, DEFAULT_LIMITS, keys)?.fingerprints
+ */
 export interface FastWalkResult {
   readonly identifier: ChitIdentifier;
   readonly key: DerivedKey;

@@ -10,7 +10,10 @@
 import { toHex, utf8Decode, utf8Encode } from './bytes.js';
 import type { ChitIdentifier } from './types.js';
 
-/** First byte of a version-1 Chit identifier. */
+/**
+ * First byte of a version-1 Chit identifier.
+ * @example bytes[0] === IDENTIFIER_V1 // a Chit identifier
+ */
 export const IDENTIFIER_V1 = 0xc1;
 /** Largest accepted issue time (2^40 - 1 seconds: beyond year 36000). */
 const MAX_ISSUED_AT = 2 ** 40 - 1;
@@ -23,7 +26,10 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** Input of {@link encodeIdentifier}. */
+/**
+ * Input of {@link encodeIdentifier}.
+ * @example encodeIdentifier({ kid: 'k1', tokenId, issuedAt: 1767225600, session: 's-1' })
+ */
 export interface IdentifierInput {
   /** Key id, 1-64 chars of `[A-Za-z0-9._-]`. */
   readonly kid: string;

@@ -10,6 +10,7 @@ const GENERATOR = new TextEncoder().encode('macaroons-key-generator');
 /**
  * A derived key, ready for the chain: its 8 words and its HMAC key state
  * (inner and outer midstates, 16 words). Internal: it is key material.
+ * @example deriveKey(masterKey).state // HMAC midstates of K
  */
 export interface DerivedKey {
   /** `HMAC("macaroons-key-generator", rootKey)` as 8 big-endian words. */

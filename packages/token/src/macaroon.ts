@@ -96,7 +96,10 @@ export class MacaroonV2 implements Macaroon {
   }
 }
 
-/** Builds a frozen caveat record. */
+/**
+ * Builds a frozen caveat record.
+ * @example makeCaveat(utf8Encode('tenant = 42'))
+ */
 export function makeCaveat(id: Bytes, vid?: Bytes, location?: string): Caveat {
   const c: { id: Bytes; vid?: Bytes; location?: string } = { id };
   if (vid !== undefined) c.vid = vid;

@@ -5,12 +5,18 @@
  * keeps these in registers; Uint32 values above 2^31 would become heap doubles).
  */
 
-/** The SHA-256 initial hash value. */
+/**
+ * The SHA-256 initial hash value.
+ * @example for (let j = 0; j < 8; j++) state[j] = SHA256_IV[j]!;
+ */
 export const SHA256_IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
-/** The block to compress: callers write W[0..15] (big-endian words), then call compress. */
+/**
+ * The block to compress: callers write W[0..15] (big-endian words), then call compress.
+ * @example W[15] = bitLength; compress(state, 0);
+ */
 export const W = new Int32Array(16);
 
 /**

@@ -69,6 +69,7 @@ function loadKeyBlock(key: Int32Array, ko: number, pad: number): void {
 /**
  * Computes the HMAC key state (16 words: inner midstate then outer midstate) of a
  * 32-byte key given as 8 big-endian words `key[ko..ko+8)`, into `out[oo..oo+16)`.
+ * @example hmacKeyState(sigWords, 0, keyState, 0)
  */
 export function hmacKeyState(key: Int32Array, ko: number, out: Int32Array, oo: number): void {
   for (let j = 0; j < 8; j++) {
@@ -84,6 +85,7 @@ export function hmacKeyState(key: Int32Array, ko: number, out: Int32Array, oo: n
 /**
  * HMAC from a precomputed key state: `out[oo..oo+8) = HMAC(key, msg[off, off+len))`.
  * `out` may alias the key state's own storage only if the state is not needed afterwards.
+ * @example hmacFromState(keyState, 0, msg, 0, msg.length, out, 0)
  */
 export function hmacFromState(
   state: Int32Array,
@@ -112,6 +114,7 @@ const KEY_STATE = new Int32Array(16);
 /**
  * `out[oo..oo+8) = HMAC(key, msg)` where the key is 8 words `key[ko..ko+8)`.
  * This is the chain step `sig = HMAC(sig, cid)`; `out` may alias `key`.
+ * @example hmacWords(sig, 0, cid, 0, cid.length, sig, 0) // sig = HMAC(sig, cid)
  */
 export function hmacWords(
   key: Int32Array,
@@ -131,6 +134,7 @@ const LONG_KEY = new Int32Array(8);
 /**
  * HMAC-SHA256 with a key of any length (keys over 64 bytes are hashed first, per RFC 2104),
  * writing 8 words to `out`. Used for the key derivation, off the hot path.
+ * @example hmacAnyKey(utf8Encode('macaroons-key-generator'), rootKey, out, 0)
  */
 export function hmacAnyKey(key: Uint8Array, msg: Uint8Array, out: Int32Array, oo: number): void {
   const kw = new Int32Array(16);

@@ -3,10 +3,16 @@
  * other packages rely on the names (extend, never rename).
  */
 
-/** Bytes in, bytes out: the core never touches Node's Buffer. */
+/**
+ * Bytes in, bytes out: the core never touches Node's Buffer.
+ * @example const key: Bytes = crypto.getRandomValues(new Uint8Array(32))
+ */
 export type Bytes = Uint8Array;
 
-/** One caveat exactly as carried on the wire. */
+/**
+ * One caveat exactly as carried on the wire.
+ * @example m.caveats.filter((c: Caveat) => c.vid !== undefined) // third-party caveats
+ */
 export interface Caveat {
   /** Caveat identifier: the condition text (first-party) or the third-party caveat id. */
   readonly id: Bytes;
@@ -20,6 +26,7 @@ export interface Caveat {
  * A parsed macaroon (V2). Immutable: attenuation returns a new one.
  * Its `signature` is the bearer secret of this token and of every token that can be
  * derived from it: never log it. Implementations hide it from `inspect` and `toJSON`.
+ * @example const m: Macaroon = parseToken(text)
  */
 export interface Macaroon {
   readonly location?: string;
@@ -28,7 +35,10 @@ export interface Macaroon {
   readonly signature: Bytes;
 }
 
-/** What Chit packs into a macaroon identifier (versioned binary layout, see docs/protocol.md). */
+/**
+ * What Chit packs into a macaroon identifier (versioned binary layout, see docs/protocol.md).
+ * @example decodeIdentifier(m.identifier)?.tokenId
+ */
 export interface ChitIdentifier {
   /** Layout version. */
   readonly version: 1;
@@ -42,13 +52,22 @@ export interface ChitIdentifier {
   readonly session?: string;
 }
 
-/** Resolves a key id to its master (root) key; `undefined` for unknown or retired kids. */
+/**
+ * Resolves a key id to its master (root) key; `undefined` for unknown or retired kids.
+ * @example const keys: KeyResolver = (kid) => ring.get(kid)
+ */
 export type KeyResolver = (kid: string) => Bytes | undefined;
 
-/** Current time in Unix milliseconds (`Date.now` fits). Time is always an input. */
+/**
+ * Current time in Unix milliseconds (`Date.now` fits). Time is always an input.
+ * @example const clock: Clock = Date.now
+ */
 export type Clock = () => number;
 
-/** Parsing and verification bounds, enforced before any expensive work. */
+/**
+ * Parsing and verification bounds, enforced before any expensive work.
+ * @example parseToken(text, { maxCaveats: 16 } satisfies Partial<Limits>)
+ */
 export interface Limits {
   /** Maximum encoded token size in bytes of the text form (default 8192). */
   readonly maxTokenBytes: number;
@@ -63,6 +82,7 @@ export interface Limits {
 /**
  * What the request asks to do. A caveat whose context field is absent is unsatisfied
  * (fail closed); a field the token does not constrain is simply allowed.
+ * @example const ctx: RequestContext = { tenant: '42', resource: 'orders/7', action: 'read' }
  */
 export interface RequestContext {
   readonly tenant?: string;
@@ -78,7 +98,10 @@ export interface RequestContext {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
-/** A usage budget (`uses <= N`), counted per chain position where it was added. */
+/**
+ * A usage budget (`uses <= N`), counted per chain position where it was added.
+ * @example for (const b of cap.budgets) await store.consume(b.key, b.limit)
+ */
 export interface Budget {
   /** Store key for the counter: the fingerprint of the chain position that added it. */
   readonly key: string;
@@ -86,7 +109,10 @@ export interface Budget {
   readonly limit: number;
 }
 
-/** A third-party caveat as seen after verification. */
+/**
+ * A third-party caveat as seen after verification.
+ * @example cap.thirdParty.map((t: ThirdPartyCaveatInfo) => t.location)
+ */
 export interface ThirdPartyCaveatInfo {
   readonly location?: string;
   /** The caveat id, as text when it is valid UTF-8, else base64url. */
@@ -96,6 +122,7 @@ export interface ThirdPartyCaveatInfo {
 /**
  * The authority a verified token grants: constraints resolved by intersecting every
  * caveat of the chain (and of its discharges). Frozen.
+ * @example const cap: VerifiedCapability = verify(text, opts); cap.tenants
  */
 export interface VerifiedCapability {
   readonly tokenId: string;
@@ -139,7 +166,10 @@ export interface VerifiedCapability {
   readonly fingerprints: readonly string[];
 }
 
-/** The untrusted view returned by `decode`: nothing in it has been verified. */
+/**
+ * The untrusted view returned by `decode`: nothing in it has been verified.
+ * @example const d: DecodedToken = decode(text); d.unsafeCaveats
+ */
 export interface DecodedToken {
   readonly location?: string;
   /** Raw identifier bytes. */
@@ -150,7 +180,10 @@ export interface DecodedToken {
   readonly unsafeCaveats: readonly UnsafeCaveat[];
 }
 
-/** A caveat from an unverified token. */
+/**
+ * A caveat from an unverified token.
+ * @example decode(text).unsafeCaveats.map((c: UnsafeCaveat) => c.text)
+ */
 export interface UnsafeCaveat {
   readonly kind: 'first-party' | 'third-party';
   /** The caveat id as text when valid UTF-8, else `null`. */

@@ -13,7 +13,10 @@ import type { Bytes, Limits } from './types.js';
 import type { TokenInput } from './verify.js';
 import { walkChain } from './walk.js';
 
-/** Options of {@link verifyMacaroon}. */
+/**
+ * Options of {@link verifyMacaroon}.
+ * @example verifyMacaroon(text, { rootKey, satisfies: (c) => c === 'account = 3735928559' })
+ */
 export interface VerifyMacaroonOptions {
   /** The root key the macaroon was created with (standard derivation applied). */
   readonly rootKey: Bytes;

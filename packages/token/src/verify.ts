@@ -28,10 +28,16 @@ import type {
 } from './types.js';
 import { walkChain } from './walk.js';
 
-/** A token as presented: its text form or a parsed macaroon. */
+/**
+ * A token as presented: its text form or a parsed macaroon.
+ * @example verify(req.headers['x-chit'] as TokenInput, opts)
+ */
 export type TokenInput = string | Macaroon;
 
-/** Options of {@link verifyChain}. */
+/**
+ * Options of {@link verifyChain}.
+ * @example verifyChain(text, { keys: (kid) => ring.get(kid), discharges: [d], cache })
+ */
 export interface VerifyChainOptions {
   /** Resolves the identifier's kid to its master key (`undefined`: unknown or retired). */
   readonly keys: KeyResolver;
@@ -43,7 +49,10 @@ export interface VerifyChainOptions {
   readonly cache?: VerifiedChainCache;
 }
 
-/** Options of {@link verify}. */
+/**
+ * Options of {@link verify}.
+ * @example verify(text, { keys, context: { tenant: '42', action: 'read' }, clock: Date.now, leeway: 30 })
+ */
 export interface VerifyOptions extends VerifyChainOptions {
   /** What the request asks to do. */
   readonly context: RequestContext;

@@ -18,7 +18,10 @@ import { type MacaroonV2, signatureOf } from './macaroon.js';
 import { wordsEqualBytes } from './sha256.js';
 import type { Caveat } from './types.js';
 
-/** What a successful walk found (all of it covered by verified signatures). */
+/**
+ * What a successful walk found (all of it covered by verified signatures).
+ * @example walkChain(m, deriveKey(rootKey), [], true).fingerprints
+ */
 export interface WalkResult {
   /** First-party caveat ids, primary first, then discharges in the order they were reached. */
   readonly conditions: Uint8Array[];
