@@ -31,24 +31,12 @@ function owned<T>(values: T[]): readonly T[] {
 }
 
 function compileResolution(r: Resolution, resources: readonly (readonly string[])[]) {
-  const attributes = r.attributes;
-  let attributeNames: readonly string[] = EMPTY;
-  let attributeValues: readonly (readonly string[])[] = EMPTY;
-  if (attributes !== null) {
-    const names: string[] = [];
-    const values: (readonly string[])[] = [];
-    for (const [name, allowed] of attributes) {
-      names.push(name);
-      values.push(allowed);
-    }
-    attributeNames = names;
-    attributeValues = values;
-  }
+  const noAttributes = r.attributeNames.length === 0;
   return {
     unsatisfiable: isUnsatisfiable(r),
     resources: resources.length === 0 ? EMPTY : resources.map(compilePatterns),
-    attributeNames,
-    attributeValues,
+    attributeNames: noAttributes ? EMPTY : r.attributeNames,
+    attributeValues: noAttributes ? EMPTY : r.attributeValues,
   };
 }
 
@@ -101,7 +89,7 @@ class ResolvedCapability implements VerifiedCapability {
     this.resources = owned(r.resources);
     this.actions = r.actions && Object.freeze(r.actions);
     this.audiences = r.audiences && Object.freeze(r.audiences);
-    this.attributes = attributeRecord(r.attributes);
+    this.attributes = attributeRecord(r.attributeNames, r.attributeValues);
     this.expiresAt = r.expiresAt;
     this.notBefore = r.notBefore;
     this.budgets = owned(budgets);

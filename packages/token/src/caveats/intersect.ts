@@ -15,7 +15,9 @@ export interface Resolution {
   actions: readonly string[] | null;
   audiences: readonly string[] | null;
   /** `null` until the first attribute condition (most chains have few or none). */
-  attributes: Map<string, readonly string[]> | null;
+  /** Attribute names in first-seen order, parallel to `attributeValues` (few per chain). */
+  attributeNames: string[];
+  attributeValues: (readonly string[])[];
   expiresAt: number | null;
   notBefore: number | null;
   /** Each `uses` limit with the index of its condition. */
@@ -50,7 +52,8 @@ export function resolveConditions(
     resources: [],
     actions: null,
     audiences: null,
-    attributes: null,
+    attributeNames: [],
+    attributeValues: [],
     expiresAt: null,
     notBefore: null,
     budgets: [],
@@ -87,8 +90,15 @@ function apply(r: Resolution, c: Condition, index: number): void {
       r.resources.push(c.patterns);
       return;
     case 'attribute':
-      r.attributes ??= new Map();
-      r.attributes.set(c.name, intersect(r.attributes.get(c.name) ?? null, c.values));
+      {
+        const at = r.attributeNames.indexOf(c.name);
+        if (at === -1) {
+          r.attributeNames.push(c.name);
+          r.attributeValues.push(c.values);
+        } else {
+          r.attributeValues[at] = intersect(r.attributeValues[at]!, c.values);
+        }
+      }
       return;
     case 'expires':
       if (r.expiresAt === null || c.at < r.expiresAt) r.expiresAt = c.at;
@@ -124,9 +134,7 @@ function apply(r: Resolution, c: Condition, index: number): void {
 export function isUnsatisfiable(r: Resolution): boolean {
   if (r.claimsConflict) return true;
   if (r.tenants?.length === 0 || r.actions?.length === 0 || r.audiences?.length === 0) return true;
-  if (r.attributes !== null) {
-    for (const values of r.attributes.values()) if (values.length === 0) return true;
-  }
+  for (const values of r.attributeValues) if (values.length === 0) return true;
   return false;
 }
 
@@ -139,15 +147,16 @@ const EMPTY_RECORD: Readonly<Record<string, readonly string[]>> = Object.freeze(
 );
 
 /**
- * A frozen record of attribute constraints without inherited names. The value arrays
- * are owned by the resolution and frozen in place.
- * @example attributeRecord(new Map([['region', ['eu']]])).region // ['eu']
+ * A frozen record of attribute constraints without inherited names; the value arrays are
+ * owned by the resolution and frozen in place.
+ * @example attributeRecord(['region'], [['eu']]).region // ['eu']
  */
 export function attributeRecord(
-  attributes: ReadonlyMap<string, readonly string[]> | null,
+  names: readonly string[],
+  values: readonly (readonly string[])[],
 ): Readonly<Record<string, readonly string[]>> {
-  if (attributes === null) return EMPTY_RECORD;
+  if (names.length === 0) return EMPTY_RECORD;
   const out = new (AttributeRecord as unknown as new () => Record<string, readonly string[]>)();
-  for (const [name, values] of attributes) out[name] = Object.freeze(values);
+  for (let i = 0; i < names.length; i++) out[names[i]!] = Object.freeze(values[i]!);
   return Object.freeze(out);
 }

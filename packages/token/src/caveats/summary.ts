@@ -36,7 +36,7 @@ export function summarizeConditions(
     resources: Object.freeze(r.resources.map((e) => Object.freeze(e))),
     actions: r.actions && Object.freeze(r.actions),
     audiences: r.audiences && Object.freeze(r.audiences),
-    attributes: attributeRecord(r.attributes),
+    attributes: attributeRecord(r.attributeNames, r.attributeValues),
     expiresAt: r.expiresAt,
     notBefore: r.notBefore,
     uses: limits.length === 0 ? null : Math.min(...limits),
