@@ -7,11 +7,10 @@
 import { utf8Encode } from './bytes.js';
 import { chainFirstParty } from './chain.js';
 import { MacaroonV2, makeCaveat, signatureOf } from './macaroon.js';
-import { bytesToWords, hmacFromState, hmacKeyState, wordsToBytes } from './sha256.js';
+import { bytesToWords, hmacWords, wordsToBytes } from './sha256.js';
 import type { Caveat } from './types.js';
 
 const SIG = new Int32Array(8);
-const KEY_STATE = new Int32Array(16);
 
 function uvarintSize(n: number): number {
   let s = 1;
@@ -89,8 +88,7 @@ export function appendConditions(m: MacaroonV2, conditions: readonly string[]): 
       out.set(bytes, o);
       o += len;
     }
-    hmacKeyState(SIG, 0, KEY_STATE, 0);
-    hmacFromState(KEY_STATE, 0, out, start, len, SIG, 0);
+    hmacWords(SIG, 0, out, start, len, SIG, 0);
     caveats.push(makeCaveat(out.subarray(start, o)));
     out[o++] = 0; // EOS of the caveat
   }

@@ -18,7 +18,7 @@ import {
 } from './errors.js';
 import { decodeIdentifierRange } from './identifier.js';
 import { type DerivedKey, deriveKey } from './keys.js';
-import { hmacFromState, hmacKeyState, wordsEqualBytes } from './sha256.js';
+import { hmacFromState, hmacWords, wordsEqualBytes } from './sha256.js';
 import type { ChitIdentifier, KeyResolver, Limits } from './types.js';
 
 /**
@@ -39,7 +39,6 @@ let pos = 0;
 /** Caveat id offsets: start, end pairs. */
 let offsets = new Int32Array(2 * 64);
 const SIG = new Int32Array(8);
-const KEY_STATE = new Int32Array(16);
 
 function malformed(): never {
   throw new TokenMalformedError('token is malformed');
@@ -137,8 +136,7 @@ export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastW
   for (let i = 0; i < n; i++) {
     const s = offsets[2 * i]!;
     const e = offsets[2 * i + 1]!;
-    hmacKeyState(SIG, 0, KEY_STATE, 0);
-    hmacFromState(KEY_STATE, 0, bytes, s, e - s, SIG, 0);
+    hmacWords(SIG, 0, bytes, s, e - s, SIG, 0);
     fingerprints.push(fingerprintWords(SIG));
     const text = utf8Decode(bytes, s, e);
     if (text === null) badText = true;

@@ -109,7 +109,8 @@ export function hmacFromState(
   for (let j = 0; j < 8; j++) out[oo + j] = S[j]!;
 }
 
-const KEY_STATE = new Int32Array(16);
+const CI = new Int32Array(8);
+const CO = new Int32Array(8);
 
 /**
  * `out[oo..oo+8) = HMAC(key, msg)` where the key is 8 words `key[ko..ko+8)`.
@@ -125,8 +126,27 @@ export function hmacWords(
   out: Int32Array,
   oo: number,
 ): void {
-  hmacKeyState(key, ko, KEY_STATE, 0);
-  hmacFromState(KEY_STATE, 0, msg, off, len, out, oo);
+  // inner: H(key ^ ipad || msg), straight from the key words (no key-state copy)
+  for (let j = 0; j < 8; j++) {
+    CI[j] = IV[j]!;
+    W[j] = key[ko + j]! ^ 0x36363636;
+  }
+  for (let j = 8; j < 16; j++) W[j] = 0x36363636;
+  compress(CI, 0);
+  finish(CI, 0, msg, off, len, 64);
+  // outer: H(key ^ opad || inner)
+  for (let j = 0; j < 8; j++) {
+    CO[j] = IV[j]!;
+    W[j] = key[ko + j]! ^ 0x5c5c5c5c;
+  }
+  for (let j = 8; j < 16; j++) W[j] = 0x5c5c5c5c;
+  compress(CO, 0);
+  for (let j = 0; j < 8; j++) W[j] = CI[j]!;
+  W[8] = 0x80000000;
+  for (let j = 9; j < 15; j++) W[j] = 0;
+  W[15] = (64 + 32) * 8;
+  compress(CO, 0);
+  for (let j = 0; j < 8; j++) out[oo + j] = CO[j]!;
 }
 
 const LONG_KEY = new Int32Array(8);
