@@ -181,6 +181,32 @@ export const KEYED_TYPES: ReadonlyMap<string, KeyedType> = new Map(
   ).map(([type, operators]) => [type, { type, operators }]),
 );
 
+/** The keyed types by key length: recognising a key needs no slice and no hashing. */
+const KEYED_BY_LENGTH: readonly (readonly KeyedType[])[] = (() => {
+  const table: KeyedType[][] = [];
+  for (const k of KEYED_TYPES.values()) {
+    const length = k.type.length;
+    const row = table[length] ?? [];
+    row.push(k);
+    table[length] = row;
+  }
+  return table;
+})();
+
+/**
+ * The keyed type whose key is exactly the first `length` characters of `text`, if any.
+ * @example keyedTypeAt('tenant = 42', 6)?.type // 'tenant'
+ */
+export function keyedTypeAt(text: string, length: number): KeyedType | undefined {
+  const candidates = KEYED_BY_LENGTH[length];
+  if (candidates === undefined) return undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const k = candidates[i]!;
+    if (text.startsWith(k.type)) return k;
+  }
+  return undefined;
+}
+
 /** Operators an attribute caveat takes. */
 export const ATTRIBUTE_OPERATORS: readonly Operator[] = SET_OPERATORS;
 

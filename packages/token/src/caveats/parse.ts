@@ -10,7 +10,7 @@ import {
   isAttributeName,
   isOperatorShape,
   isPlainValue,
-  KEYED_TYPES,
+  keyedTypeAt,
   LBRACKET,
   MAX_LIST_LENGTH,
   MAX_USES,
@@ -60,9 +60,9 @@ export function parseCondition(text: string): Condition {
     if (c === SP || c === EQ || c === LT || c === GT || c === BANG) break;
     i++;
   }
-  const key = text.slice(0, i);
-  const known = KEYED_TYPES.get(key);
-  const type = known === undefined ? attributeType(key) : known.type;
+  const known = keyedTypeAt(text, i);
+  const name = known === undefined ? attributeName(text.slice(0, i)) : '';
+  const type = known === undefined ? 'attribute' : known.type;
   const operators = known === undefined ? ATTRIBUTE_OPERATORS : known.operators;
   if (i >= n || text.charCodeAt(i) !== SP)
     throw malformed(type, 'expected one space after the key');
@@ -98,15 +98,15 @@ export function parseCondition(text: string): Condition {
     default:
       return {
         type: 'attribute',
-        name: key,
+        name,
         values: op === 'in' ? parseList(type, value, isPlainValue) : [scalar(type, value)],
       };
   }
 }
 
-function attributeType(key: string): 'attribute' {
+function attributeName(key: string): string {
   if (!isAttributeName(key)) throw new CaveatUnknownError('caveat type is not understood');
-  return 'attribute';
+  return key;
 }
 
 /**
