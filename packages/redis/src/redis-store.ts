@@ -24,7 +24,7 @@ import { assertNoEviction, connectClient, whenReady } from './connection.js';
 import { mapUnavailable } from './errors.js';
 import { subscribeFeed } from './feed.js';
 import { keyLayout } from './keys.js';
-import { readRevocationLog } from './revocation-log.js';
+import { readRevocationLog, scanRevocationLog } from './revocation-log.js';
 import { defineScripts } from './scripts.js';
 
 /** Options of {@link createRedisStore}. */
@@ -119,6 +119,12 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<ChitSto
       return guard(RevocationUnavailableError, async () => {
         return readRevocationLog(client, keys, nowSeconds);
       });
+    },
+
+    scanRevocations(nowSeconds, onEntry) {
+      return guard(RevocationUnavailableError, () =>
+        scanRevocationLog(client, keys, nowSeconds, (_field, e) => onEntry(e)),
+      );
     },
 
     async subscribeRevocations(onEntry, onStatus) {

@@ -13,21 +13,23 @@ const CHUNK = 4 << 20;
 const MAX_RESTARTS = 5;
 
 /**
- * Every unexpired entry, deduplicated (a later line of the same entry is its merged,
- * wider form, so the last one wins).
+ * Streams every unexpired line of the log to `onEntry`. An entry revoked more than once
+ * appears once per line (later lines carry the merged, wider entry); if the log is
+ * compacted mid-read, the read starts over, so lines may repeat. Feed it to something
+ * idempotent (the mirror), or deduplicate (see {@link readRevocationLog}).
  *
  * @example
  * ```ts
- * const entries = await readRevocationLog(client, keys, nowSeconds);
+ * await scanRevocationLog(client, keys, nowSeconds, (field, e) => mirror.apply(e));
  * ```
  */
-export async function readRevocationLog(
+export async function scanRevocationLog(
   client: ScriptCommands,
   keys: KeyLayout,
   nowSeconds: number,
-): Promise<RevocationEntry[]> {
+  onEntry: (field: string, entry: RevocationEntry) => void,
+): Promise<void> {
   for (let attempt = 0; attempt <= MAX_RESTARTS; attempt++) {
-    const latest = new Map<string, RevocationEntry>();
     let gen: string | undefined;
     let carry: Buffer = Buffer.alloc(0);
     let restarted = false;
@@ -53,14 +55,31 @@ export async function readRevocationLog(
         if (tab <= 0) continue;
         const field = line.slice(0, tab);
         const e = parseRevocation(field, line.slice(tab + 1));
-        if (e !== undefined) latest.set(field, e);
+        if (e !== undefined && e.expiresAt > nowSeconds) onEntry(field, e);
       }
-      if (chunk.length < CHUNK) break;
+      if (chunk.length < CHUNK) return;
     }
-    if (restarted) continue;
-    const out: RevocationEntry[] = [];
-    for (const e of latest.values()) if (e.expiresAt > nowSeconds) out.push(e);
-    return out;
+    if (!restarted) return;
   }
   throw new Error('revocation log kept changing while being read');
+}
+
+/**
+ * Every unexpired entry, deduplicated (the last line of an entry is its merged form).
+ *
+ * @example
+ * ```ts
+ * const entries = await readRevocationLog(client, keys, nowSeconds);
+ * ```
+ */
+export async function readRevocationLog(
+  client: ScriptCommands,
+  keys: KeyLayout,
+  nowSeconds: number,
+): Promise<RevocationEntry[]> {
+  const latest = new Map<string, RevocationEntry>();
+  await scanRevocationLog(client, keys, nowSeconds, (field, e) => {
+    latest.set(field, e);
+  });
+  return [...latest.values()];
 }

@@ -40,6 +40,29 @@ describe('revocation log (bulk load)', () => {
     }
   });
 
+  it('scanRevocations streams every unexpired entry; the last delivery of each is the listed one', async () => {
+    const store = await createRedisStore({ url: redis.url, prefix: 'scan', clock: Date.now });
+    try {
+      await store.revoke({ kind: 'token', value: 'a', revokedAt: NOW, expiresAt: NOW + 10 });
+      await store.revoke({ kind: 'token', value: 'a', revokedAt: NOW, expiresAt: NOW + 99 });
+      await store.revoke({ kind: 'session', value: 'b', revokedAt: NOW, expiresAt: NOW + 50 });
+      await store.revoke({ kind: 'session', value: 'gone', revokedAt: NOW, expiresAt: NOW + 5 });
+      const last = new Map<string, unknown>();
+      let deliveries = 0;
+      await store.scanRevocations!(NOW + 5, (e) => {
+        deliveries++;
+        last.set(`${e.kind}:${e.value}`, e);
+      });
+      const listed = await store.listRevocations(NOW + 5);
+      expect(listed).toHaveLength(2);
+      expect([...last.values()]).toEqual(expect.arrayContaining(listed));
+      expect(last.size).toBe(2);
+      expect(deliveries).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('compacts the log when most of it is stale, keeping the merged entries', async () => {
     const keys = keyLayout('compact');
     const store = await createRedisStore({ url: redis.url, prefix: 'compact', clock: Date.now });

@@ -54,6 +54,13 @@ export interface ChitStore {
   /** Every unexpired revocation (for loading a mirror at start or on resync). */
   listRevocations(nowSeconds: number): Promise<RevocationEntry[]>;
   /**
+   * Optional bulk form of {@link listRevocations} for loading a mirror: streams every
+   * unexpired entry to `onEntry` without building a deduplicated list, so an entry may be
+   * delivered more than once (later deliveries are its merged, wider form). Only for
+   * idempotent consumers such as `RevocationMirror.apply`; `syncMirror` uses it when present.
+   */
+  scanRevocations?(nowSeconds: number, onEntry: (entry: RevocationEntry) => void): Promise<void>;
+  /**
    * Subscribes to new revocations. `onStatus('down')` when the feed is lost (the mirror
    * then starts its staleness clock), `onStatus('up')` once re-established (the mirror
    * must then resync with `listRevocations`, since a feed may lose messages).

@@ -75,14 +75,22 @@ export function syncMirror(
     resyncing = true;
     const outagesAtStart = outages;
     try {
-      const entries = await store.listRevocations(Math.floor(clock() / 1000));
-      // Apply in slices, yielding between them: a million entries must not block the
-      // event loop (and the requests it serves) for seconds. `load` marks the mirror loaded
-      // only once everything is in.
-      for (let i = 0; i < entries.length && !closed; i += LOAD_SLICE) {
-        const end = Math.min(entries.length, i + LOAD_SLICE);
-        for (let j = i; j < end; j++) mirror.apply(entries[j]!);
-        if (end < entries.length) await new Promise((r) => setImmediate(r));
+      const nowSeconds = Math.floor(clock() / 1000);
+      if (store.scanRevocations !== undefined) {
+        // Streamed straight into the mirror (apply is idempotent), chunk by chunk.
+        await store.scanRevocations(nowSeconds, (entry) => {
+          if (!closed) mirror.apply(entry);
+        });
+      } else {
+        const entries = await store.listRevocations(nowSeconds);
+        // Apply in slices, yielding between them: a million entries must not block the
+        // event loop (and the requests it serves) for seconds. `load` marks the mirror
+        // loaded only once everything is in.
+        for (let i = 0; i < entries.length && !closed; i += LOAD_SLICE) {
+          const end = Math.min(entries.length, i + LOAD_SLICE);
+          for (let j = i; j < end; j++) mirror.apply(entries[j]!);
+          if (end < entries.length) await new Promise((r) => setImmediate(r));
+        }
       }
       if (closed) return;
       mirror.load([]);
