@@ -169,7 +169,8 @@ export async function buildApprovalApp(options: ApprovalAppOptions): Promise<Fas
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'no such route' } }),
   );
-  app.addHook('onClose', async () => book.wakeAll());
+  // Long-polls would hold the close for up to maxWaitMs: answer them now (still pending).
+  app.addHook('preClose', async () => book.wakeAll());
   requestRoutes(app, ctx);
   decideRoutes(app, ctx);
   return app;
