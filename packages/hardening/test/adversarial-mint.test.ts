@@ -59,7 +59,7 @@ const CASES: readonly MintCase[] = [
     status: 401,
     code: 'ERR_UNAUTHORIZED',
   },
-  // Finding: Node keeps the first of duplicate Authorization headers; a proxy may check the
+  // Finding F1 (docs/security.md): Node keeps the first of duplicate Authorization headers; a proxy may check the
   // other. The verifier refuses duplicates (ERR_TOKEN_MALFORMED); the mint should too.
   {
     name: 'duplicate Authorization (admin, then another)',
@@ -96,7 +96,7 @@ const CASES: readonly MintCase[] = [
     status: 400,
     code: B,
   },
-  // Finding: JSON.parse keeps the last duplicate key, a proxy or WAF may read the first.
+  // Finding F2 (docs/security.md): JSON.parse keeps the last duplicate key, a proxy or WAF may read the first.
   {
     name: 'duplicate keys (tenant twice)',
     auth: 'admin',
