@@ -4,7 +4,7 @@
  * spread over two app instances, grant exactly 100 (single Redis and Cluster).
  */
 import { createRedisStore } from '@chit/redis';
-import type { ChitStore } from '@chit/store';
+import type { AuditEvent, ChitStore } from '@chit/store';
 import {
   type RedisClusterProcess,
   type RedisProcess,
@@ -12,6 +12,7 @@ import {
   startRedisCluster,
 } from '@chit/testkit';
 import { attenuate, caveat, encode } from '@chit/token';
+import type { FastifyInstance } from 'fastify';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertNoSecretsInLogs, buildApp, keys, mintToken, readerCaveats } from './helpers.js';
@@ -42,17 +43,35 @@ function clusterClient(): Cluster {
   return client;
 }
 
-async function twoApps(makeStore: () => Promise<ChitStore>): Promise<string[]> {
-  const urls: string[] = [];
+interface Instance {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly store: ChitStore;
+}
+
+async function twoApps(makeStore: () => Promise<ChitStore>): Promise<Instance[]> {
+  const out: Instance[] = [];
   for (let i = 0; i < 2; i++) {
     const store = await makeStore();
     const { app } = await buildApp({ keys, store, audience: 'orders', clock });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     cleanups.push(() => store.close());
     cleanups.push(() => app.close());
-    urls.push(url);
+    out.push({ url, app, store });
   }
-  return urls;
+  return out;
+}
+
+/** Every audit event of a token, across pages. */
+async function auditOf(store: ChitStore, tokenId: string): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.queryAudit({ tokenId, limit: 1000, ...(cursor ? { cursor } : {}) });
+    events.push(...page.events);
+    cursor = page.next ?? undefined;
+  } while (cursor !== undefined);
+  return events;
 }
 
 async function get(base: string, token: string, path = '/orders/7'): Promise<number> {
@@ -78,16 +97,26 @@ describe.each([
   ['3-master Cluster', () => createRedisStore({ redis: clusterClient(), prefix: 'fb2', clock })],
 ] as const)('%s', (_name, makeStore) => {
   let urls: string[];
+  let instances: Instance[];
   beforeAll(async () => {
-    urls = await twoApps(makeStore);
+    instances = await twoApps(makeStore);
+    urls = instances.map((i) => i.url);
   });
 
-  it('1,000 concurrent requests against uses <= 100 grant exactly 100', async () => {
+  it('1,000 concurrent requests against uses <= 100 grant exactly 100, each audited', async () => {
     const t = mintToken({
       caveats: [...readerCaveats(nowS() + 3600), caveat.uses(100)],
       issuedAt: nowS(),
     });
     expect(await hammer(urls, t.token)).toEqual({ 200: 100, 403: 900 });
+    for (const i of instances) await i.app.chit.flushAudit();
+    const tally: Record<string, number> = {};
+    for (const e of await auditOf(instances[0]!.store, t.tokenId)) {
+      const key = e.code === undefined ? e.type : `${e.type} ${e.code}`;
+      tally[key] = (tally[key] ?? 0) + 1;
+    }
+    expect(tally).toEqual({ 'verify.allow': 100, 'verify.deny ERR_BUDGET_EXHAUSTED': 900 });
+    for (const i of instances) expect(i.app.chit.stats().audit.lost).toBe(0);
   });
 
   it('siblings have their own budget; descendants share their ancestor’s', async () => {
