@@ -133,5 +133,16 @@ describe('Redis mode, two instances', () => {
       10_000,
     );
     await eventually(async () => (await decision(a, t.token)).allowed, 10_000);
+    // The restarted Redis has an empty script cache: the Lua commands (budgets, revoke) work again.
+    const budgeted = await a.mint({ budget: { uses: 1 } });
+    expect((await decision(a, budgeted.token)).allowed).toBe(true);
+    expect(await decision(a, budgeted.token)).toMatchObject({
+      allowed: false,
+      code: 'ERR_BUDGET_EXHAUSTED',
+    });
+    expect((await a.asAdmin('POST', '/v1/revocations', { tokenId: t.tokenId })).statusCode).toBe(
+      200,
+    );
+    expect(await decision(a, t.token)).toMatchObject({ allowed: false, code: 'ERR_TOKEN_REVOKED' });
   });
 });
