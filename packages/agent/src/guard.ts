@@ -166,10 +166,9 @@ export function guardTool<S extends z.ZodType, R>(
       );
       try {
         await rt.audit(event);
-      } catch (e) {
+      } catch {
         // An allowance that cannot be recorded is not granted; a denial stays a denial.
         if (code === undefined) throw new StoreUnavailableError('audit store is unavailable');
-        void e;
       }
     };
     const deny = async (error: ChitError): Promise<never> => {
@@ -183,7 +182,11 @@ export function guardTool<S extends z.ZodType, R>(
       return deny(new ToolArgumentsError(`tool ${tool}: invalid arguments at ${paths}`));
     }
     const args = parsed.data as z.output<S>;
-    digest = argsDigest(args);
+    const validDigest = safeDigest(args);
+    if (validDigest === undefined) {
+      return deny(new ToolArgumentsError(`tool ${tool}: arguments are not plain JSON`));
+    }
+    digest = validDigest;
 
     let needs: ToolNeeds;
     let conditions: string[];
@@ -198,10 +201,16 @@ export function guardTool<S extends z.ZodType, R>(
     // The human may take minutes: obtain the discharge first, then derive the call's
     // short-lived token, so its expiry counts from the approval, not from the request.
     const discharges = [...state.discharges];
-    const approval = definition.approval?.(args);
+    let approval: { readonly summary: string } | undefined;
+    try {
+      approval = definition.approval?.(args);
+    } catch {
+      // A policy that cannot decide does not let the call through without a human.
+      return deny(new ChitError('ERR_DISCHARGE_MISSING', `tool ${tool}: approval policy failed`));
+    }
     let sealed: SealedApprovalCaveat | undefined;
     if (approval !== undefined) {
-      const got = await obtainApproval(state, tool, needs, facts, digest, approval.summary);
+      const got = await obtainApproval(state, tool, needs, facts, validDigest, approval.summary);
       if (got instanceof ChitError) return deny(got);
       sealed = got.sealed;
       discharges.push(got.discharge);
@@ -233,7 +242,7 @@ export function guardTool<S extends z.ZodType, R>(
     await record(undefined, verdict.capability.caveats);
     const ctx = makeToolContext({
       tool,
-      argsDigest: digest,
+      argsDigest: validDigest,
       capability: verdict.capability,
       facts,
       state: { token: callToken, discharges, runtime: rt },

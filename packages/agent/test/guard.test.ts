@@ -177,6 +177,33 @@ describe('guardTool', () => {
     expect(runs).toEqual([{ order: '17', amount: 50 }]);
   });
 
+  it('fails closed on arguments that cannot be digested and on a policy that throws', async () => {
+    const runs: unknown[] = [];
+    const dated = guardTool(
+      {
+        name: 'dated',
+        args: z.strictObject({ at: z.coerce.date() }),
+        needs: () => ({ tenant: '42', action: 'list', resource: 'orders' }),
+      },
+      async (a) => runs.push(a),
+    );
+    const broken = guardTool(
+      {
+        name: 'broken_policy',
+        args: z.strictObject({}),
+        needs: () => ({ tenant: '42', action: 'refund', resource: 'orders/1' }),
+        approval: () => {
+          throw new Error('policy bug');
+        },
+      },
+      async (a) => runs.push(a),
+    );
+    const session = await runtimeOn(h).startSession(SPEC);
+    expect(await codeOf(dated(session, { at: '2026-01-01' }))).toBe('ERR_BAD_REQUEST');
+    expect(await codeOf(broken(session, {}))).toBe('ERR_DISCHARGE_MISSING');
+    expect(runs).toEqual([]);
+  });
+
   it('never exposes the token through the holder', async () => {
     const session = await runtimeOn(h).startSession(SPEC);
     expect(session).toBeInstanceOf(AgentSession);
