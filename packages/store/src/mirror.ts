@@ -31,7 +31,7 @@ interface PrincipalCut {
  * The local revocation set. Time is always an argument: `nowSeconds` may be fractional
  * (`clock() / 1000`), which the staleness check uses at millisecond precision.
  *
- * Memory: one `Map<string, number>` per kind (value → expiresAt): about 150 bytes per
+ * Memory: one `Map<string, number>` per kind (value → expiresAt): about 90 bytes per
  * entry of a 32-character value, string included (docs/bench/redis.md: 1,000,000 entries).
  *
  * @example
