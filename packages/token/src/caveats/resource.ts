@@ -115,10 +115,12 @@ const PREFIX = 1;
 const ANY = 2;
 const SEGMENTS = 3;
 const NOTHING = 4;
+const LAST_SEGMENT = 5;
 
 /**
- * A pattern prepared for matching: most patterns are exact (`orders/7`) or a prefix
- * (`orders/**`), matched with one string comparison.
+ * A pattern prepared for matching: most patterns are exact (`orders/7`), a prefix
+ * (`orders/**`) or a prefix and one segment (`orders/*`), matched with a string comparison
+ * or two.
  * @example const m: ResourceMatcher = compilePatterns(['orders/**'])[0]!;
  */
 export interface ResourceMatcher {
@@ -134,6 +136,9 @@ function compilePattern(pattern: string): ResourceMatcher {
   if (pattern === '**') return { kind: ANY, text: '' };
   if (star === pattern.length - 2 && pattern.endsWith('/**')) {
     return { kind: PREFIX, text: pattern.slice(0, -2) };
+  }
+  if (star === pattern.length - 1 && pattern.endsWith('/*')) {
+    return { kind: LAST_SEGMENT, text: pattern.slice(0, -1) };
   }
   return { kind: SEGMENTS, text: pattern };
 }
@@ -163,6 +168,14 @@ export function matchAny(matchers: readonly ResourceMatcher[], resource: string)
       case PREFIX:
         if (resource.length > m.text.length && resource.startsWith(m.text)) return true;
         break;
+      case LAST_SEGMENT: {
+        // `p/*`: the prefix, then exactly one (non-empty, valid) segment.
+        const n = m.text.length;
+        if (resource.length > n && resource.startsWith(m.text) && resource.indexOf('/', n) === -1) {
+          return true;
+        }
+        break;
+      }
       case ANY:
         return true;
       case SEGMENTS:
