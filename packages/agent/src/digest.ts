@@ -17,6 +17,11 @@ function canonical(value: unknown, depth: number): string {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((v) => canonical(v, depth + 1)).join(',')}]`;
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        // A Date, Map, class instance...: JSON would flatten it; refuse rather than guess.
+        throw new TypeError('args hold an object that is not plain JSON');
+      }
       const obj = value as Record<string, unknown>;
       const keys = Object.keys(obj)
         .filter((k) => obj[k] !== undefined)

@@ -26,6 +26,8 @@ describe('argsDigest', () => {
     expect(() => argsDigest({ f: () => 1 })).toThrow(TypeError);
     expect(() => argsDigest({ n: Number.NaN })).toThrow(RangeError);
     expect(() => argsDigest({ b: 1n })).toThrow(TypeError);
+    expect(() => argsDigest({ d: new Date(0) })).toThrow(TypeError);
+    expect(() => argsDigest({ m: new Map() })).toThrow(TypeError);
     let deep: unknown = 1;
     for (let i = 0; i < 100; i++) deep = [deep];
     expect(() => argsDigest(deep)).toThrow(RangeError);
