@@ -90,7 +90,7 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
         entry.kind === 'principal' && entry.issuedBefore === undefined
           ? { ...entry, issuedBefore: entry.revokedAt }
           : { ...entry };
-      if (revLog) await revLog.append(copy);
+      if (revLog) await durably(revLog, copy);
       merge(revocations, copy);
       for (const l of listeners) {
         try {
@@ -151,7 +151,7 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
 
     async appendAudit(event) {
       assertOpen();
-      if (auditLog) await auditLog.append(event);
+      if (auditLog) await durably(auditLog, event);
       audit.push(event);
     },
 
@@ -186,6 +186,19 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
       await auditLog?.close();
     },
   };
+}
+
+/** A failed write (disk full, I/O error) is reported as the store being unavailable. */
+async function durably(log: JsonlAppender, record: unknown): Promise<void> {
+  try {
+    await log.append(record);
+  } catch (e) {
+    const err = new StoreUnavailableError(
+      `store write failed: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+    Object.defineProperty(err, 'cause', { value: e, enumerable: false });
+    throw err;
+  }
 }
 
 function merge(map: Map<string, RevocationEntry>, e: RevocationEntry): void {
