@@ -18,6 +18,21 @@ KIND[95] = 1;
 KIND[43] = 2;
 KIND[47] = 2;
 
+/**
+ * Two characters at a time: PAIR[(c0 << 7) | c1] = 12 decoded bits | alphabet kind << 12,
+ * or -1 when either character is not base64 (32 KiB, built once).
+ */
+const PAIR = new Int16Array(128 * 128).fill(-1);
+for (let c0 = 0; c0 < 128; c0++) {
+  const a = DECODE[c0]!;
+  if (a > 63) continue;
+  for (let c1 = 0; c1 < 128; c1++) {
+    const b = DECODE[c1]!;
+    if (b > 63) continue;
+    PAIR[(c0 << 7) | c1] = (a << 6) | b | ((KIND[c0]! | KIND[c1]!) << 12);
+  }
+}
+
 const ASCII = new TextDecoder('latin1');
 let encodeScratch = new Uint8Array(1024);
 const ENCODE = new Uint8Array(64);
@@ -60,15 +75,14 @@ function decodeInto(text: string, chars: number, out: Uint8Array): boolean {
     const c2 = text.charCodeAt(i + 2);
     const c3 = text.charCodeAt(i + 3);
     if ((c0 | c1 | c2 | c3) > 127) return false;
-    const a = DECODE[c0]!;
-    const b = DECODE[c1]!;
-    const c = DECODE[c2]!;
-    const d = DECODE[c3]!;
-    if ((a | b | c | d) > 63) return false;
-    alphabet |= KIND[c0]! | KIND[c1]! | KIND[c2]! | KIND[c3]!;
-    out[o++] = (a << 2) | (b >> 4);
-    out[o++] = ((b & 15) << 4) | (c >> 2);
-    out[o++] = ((c & 3) << 6) | d;
+    const p = PAIR[(c0 << 7) | c1]!;
+    const q = PAIR[(c2 << 7) | c3]!;
+    if ((p | q) < 0) return false;
+    alphabet |= (p | q) >> 12;
+    const v = ((p & 4095) << 12) | (q & 4095);
+    out[o++] = v >>> 16;
+    out[o++] = (v >>> 8) & 255;
+    out[o++] = v & 255;
   }
   const rem = chars - full;
   if (rem > 0) {

@@ -40,6 +40,36 @@ let pos = 0;
 let offsets = new Int32Array(2 * 64);
 const SIG = new Int32Array(8);
 
+/**
+ * Condition texts repeat across tokens (the same tenants, actions, resources): decoded
+ * strings are kept in a small bounded map keyed by an FNV-1a hash of the bytes, and a hit
+ * is confirmed byte for byte. Saves the UTF-8 decoder call per condition.
+ */
+const TEXTS = new Map<number, { bytes: Uint8Array; text: string }>();
+const MAX_TEXTS = 4096;
+
+function conditionText(bytes: Uint8Array, s: number, e: number): string | null {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  const hit = TEXTS.get(h);
+  if (hit !== undefined && hit.bytes.length === e - s) {
+    let same = true;
+    for (let i = s, j = 0; i < e; i++, j++) {
+      if (hit.bytes[j] !== bytes[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit.text;
+  }
+  const text = utf8Decode(bytes, s, e);
+  if (text !== null) {
+    if (TEXTS.size >= MAX_TEXTS) TEXTS.clear();
+    TEXTS.set(h, { bytes: bytes.slice(s, e), text });
+  }
+  return text;
+}
+
 function malformed(): never {
   throw new TokenMalformedError('token is malformed');
 }
@@ -138,7 +168,7 @@ export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastW
     const e = offsets[2 * i + 1]!;
     hmacWords(SIG, 0, bytes, s, e - s, SIG, 0);
     fingerprints.push(fingerprintWords(SIG));
-    const text = utf8Decode(bytes, s, e);
+    const text = conditionText(bytes, s, e);
     if (text === null) badText = true;
     else conditions.push(text);
   }
