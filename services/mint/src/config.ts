@@ -42,6 +42,8 @@ export interface MintConfig {
   readonly rootKeys: readonly RootKey[] | undefined;
   readonly activeKid: string | undefined;
   readonly redisUrl: string | undefined;
+  /** `REDIS_URL` names Redis Cluster seed nodes (comma-separated). */
+  readonly redisCluster: boolean;
   readonly dataDir: string;
   readonly mintClients: Readonly<Record<string, MintClient>>;
   /** Longest ttl any token may have (seconds); bounds session/principal revocation lifetime. */
@@ -97,8 +99,12 @@ const envSchema = z.object({
   CHIT_ACTIVE_KID: z.string().regex(KID, 'must be 1-64 chars of [A-Za-z0-9._-]').optional(),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .regex(
+      /^rediss?:\/\/[^\s,]+(?:,rediss?:\/\/[^\s,]+)*$/,
+      'must be a redis:// or rediss:// URL (a comma-separated list of seed nodes with REDIS_CLUSTER=true)',
+    )
     .optional(),
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
   CHIT_DATA_DIR: z.string().min(1).default('./.chit'),
   CHIT_MINT_CLIENTS: z.string().min(1).optional(),
   CHIT_MAX_TTL: intIn(1, 366 * 86400, 86400),
@@ -193,6 +199,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   } else if (activeKid !== undefined) {
     throw new ConfigError('CHIT_ACTIVE_KID', 'only meaningful together with CHIT_ROOT_KEYS');
   }
+  if (e.REDIS_URL?.includes(',') && e.REDIS_CLUSTER !== 'true') {
+    throw new ConfigError('REDIS_URL', 'several URLs need REDIS_CLUSTER=true');
+  }
+  if (e.REDIS_CLUSTER === 'true' && e.REDIS_URL === undefined) {
+    throw new ConfigError('REDIS_CLUSTER', 'needs REDIS_URL (the seed nodes)');
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -200,6 +212,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     rootKeys: rootKeys && Object.freeze(rootKeys),
     activeKid,
     redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER === 'true',
     dataDir: e.CHIT_DATA_DIR,
     mintClients: Object.freeze(
       e.CHIT_MINT_CLIENTS === undefined

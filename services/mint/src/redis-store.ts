@@ -9,29 +9,64 @@
 import { createRedisStore } from '@chit/redis';
 import type { ChitStore } from '@chit/store';
 import { type Clock, StoreUnavailableError } from '@chit/token';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+
+const COMMAND_OPTIONS = {
+  commandTimeout: 500,
+  connectTimeout: 2000,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (times: number) => Math.min(25 * 2 ** times, 1000),
+} as const;
+
+function standaloneClient(url: string): Redis {
+  return new Redis(url, {
+    ...COMMAND_OPTIONS,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+  });
+}
+
+/** A Cluster client from comma-separated seed URLs (credentials and TLS from the first). */
+function clusterClient(urls: string): Cluster {
+  const seeds = urls.split(',').map((u) => new URL(u));
+  const first = seeds[0]!;
+  return new Cluster(
+    seeds.map((u) => ({ host: u.hostname, port: Number(u.port || 6379) })),
+    {
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      clusterRetryStrategy: (times: number) => Math.min(25 * 2 ** times, 1000),
+      redisOptions: {
+        ...COMMAND_OPTIONS,
+        ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+        ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+        ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+      },
+    },
+  );
+}
 
 /**
  * The Redis-backed store.
  * @example const store = await openRedisStore('redis://127.0.0.1:6379', Date.now)
+ * @example const store = await openRedisStore('redis://10.0.0.1:7000,redis://10.0.0.2:7000', Date.now, { cluster: true })
  */
-export async function openRedisStore(url: string, clock: Clock): Promise<ChitStore> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    enableAutoPipelining: true,
-    commandTimeout: 500,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(25 * 2 ** times, 1000),
-  });
+export async function openRedisStore(
+  url: string,
+  clock: Clock,
+  opts: { cluster?: boolean } = {},
+): Promise<ChitStore> {
+  const client = opts.cluster ? clusterClient(url) : standaloneClient(url);
   // Failures surface through rejected commands; an unhandled 'error' event would crash.
   client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (e) {
-    client.disconnect();
-    throw new StoreUnavailableError(`cannot connect to redis: ${(e as Error).message}`);
+  if (!opts.cluster) {
+    try {
+      await client.connect();
+    } catch (e) {
+      client.disconnect();
+      throw new StoreUnavailableError(`cannot connect to redis: ${(e as Error).message}`);
+    }
   }
   let store: ChitStore;
   try {

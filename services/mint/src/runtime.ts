@@ -92,7 +92,7 @@ export async function startMint(
   const store =
     deps.store ??
     (config.redisUrl
-      ? await openRedisStore(config.redisUrl, clock)
+      ? await openRedisStore(config.redisUrl, clock, { cluster: config.redisCluster })
       : await createEmbeddedStore({ dir: config.dataDir, clock }));
 
   const app = await buildMintApp({

@@ -111,3 +111,17 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('Redis Cluster configuration', () => {
+  it('accepts seed nodes with REDIS_CLUSTER=true', () => {
+    const c = loadConfig({ REDIS_URL: 'redis://a:7000,redis://b:7001', REDIS_CLUSTER: 'true' });
+    expect([c.redisUrl, c.redisCluster]).toEqual(['redis://a:7000,redis://b:7001', true]);
+  });
+  it('refuses several URLs without REDIS_CLUSTER, and REDIS_CLUSTER without REDIS_URL', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://a:7000,redis://b:7001' })).toThrow(
+      /^REDIS_URL: /,
+    );
+    expect(() => loadConfig({ REDIS_CLUSTER: 'true' })).toThrow(/^REDIS_CLUSTER: /);
+    expect(() => loadConfig({ REDIS_CLUSTER: 'yes' })).toThrow(/^REDIS_CLUSTER: /);
+  });
+});
