@@ -11,7 +11,13 @@ import { FOREIGN_KEY, mintToken, readerCaveats } from './fixtures.js';
 import { type RequestKind, startLoad } from './load.js';
 import { startService } from './process.js';
 
-/** The reconciliation of one run. */
+/**
+ * The reconciliation of one run.
+ * @example
+ * ```ts
+ * const { missing, orphaned }: AuditReport = await runAuditCompleteness({ durationMs: 6000, concurrency: 8 });
+ * ```
+ */
 export interface AuditReport {
   /** Answers with a request id: decisions served. */
   readonly decisions: number;

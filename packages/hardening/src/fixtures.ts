@@ -4,11 +4,29 @@
  */
 import { caveat, decodeIdentifier, encode, type MacaroonV2, mint } from '@chit/token';
 
-/** The active master key (kid `k1`). Test material only. */
+/**
+ * The active master key (kid `k1`). Test material only.
+ * @example
+ * ```ts
+ * mint({ key: KEY, kid: 'k1', tokenId, issuedAt: NOW_S, caveats: [] })
+ * ```
+ */
 export const KEY = new Uint8Array(32).map((_, i) => (i * 13 + 5) & 255);
-/** A key that signed tokens once but has been retired (kid `k0`): the resolver forgets it. */
+/**
+ * A key that signed tokens once but has been retired (kid `k0`): the resolver forgets it.
+ * @example
+ * ```ts
+ * mintToken({ kid: 'k0', key: RETIRED_KEY }) // refused with ERR_KEY_UNKNOWN
+ * ```
+ */
 export const RETIRED_KEY = new Uint8Array(32).map((_, i) => (i * 3 + 1) & 255);
-/** A key nobody trusts, used to forge tokens under a known kid. */
+/**
+ * A key nobody trusts, used to forge tokens under a known kid.
+ * @example
+ * ```ts
+ * mintToken({ key: FOREIGN_KEY }) // kid k1, wrong key: ERR_SIGNATURE_INVALID
+ * ```
+ */
 export const FOREIGN_KEY = new Uint8Array(32).map((_, i) => (i * 29 + 11) & 255);
 
 /**
@@ -23,10 +41,22 @@ export function keys(kid: string): Uint8Array | undefined {
   return kid === 'k1' ? KEY : undefined;
 }
 
-/** The fixed "now" of the suite: 2027-01-15T08:00:00Z, in Unix seconds. */
+/**
+ * The fixed "now" of the suite: 2027-01-15T08:00:00Z, in Unix seconds.
+ * @example
+ * ```ts
+ * settableClock().set((NOW_S + 300) * 1000) // five minutes later
+ * ```
+ */
 export const NOW_S = 1_800_000_000;
 
-/** A settable clock in Unix milliseconds. */
+/**
+ * A settable clock in Unix milliseconds.
+ * @example
+ * ```ts
+ * const clock: SettableClock = settableClock(); clock.step(1000);
+ * ```
+ */
 export interface SettableClock {
   (): number;
   /** Sets the time (Unix ms). */
@@ -70,7 +100,13 @@ export function nextTokenId(): Uint8Array {
   return id;
 }
 
-/** Options of {@link mintMacaroon}. */
+/**
+ * Options of {@link mintMacaroon}.
+ * @example
+ * ```ts
+ * const opts: MintFixtureOptions = { caveats: readerCaveats(), session: 's-1' };
+ * ```
+ */
 export interface MintFixtureOptions {
   readonly caveats?: readonly string[];
   readonly key?: Uint8Array;

@@ -3,7 +3,13 @@
  * next request when the previous one is answered, recording every answer.
  */
 
-/** One answered (or failed) request. */
+/**
+ * One answered (or failed) request.
+ * @example
+ * ```ts
+ * load.samples.filter((s: Sample) => s.status === 503).length
+ * ```
+ */
 export interface Sample {
   /** Label of the request kind (`valid`, `revoked`...). */
   readonly kind: string;
@@ -17,14 +23,26 @@ export interface Sample {
   readonly requestId?: string;
 }
 
-/** One kind of request of the mix. */
+/**
+ * One kind of request of the mix.
+ * @example
+ * ```ts
+ * const kind: RequestKind = { kind: 'valid', path: '/orders/7', headers: authHeaders(token) };
+ * ```
+ */
 export interface RequestKind {
   readonly kind: string;
   readonly path: string;
   readonly headers: Record<string, string>;
 }
 
-/** A running load. */
+/**
+ * A running load.
+ * @example
+ * ```ts
+ * const load: Load = startLoad(url, kinds, 8); await load.stop();
+ * ```
+ */
 export interface Load {
   readonly samples: Sample[];
   /** ms since the load began. */

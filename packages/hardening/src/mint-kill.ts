@@ -14,7 +14,13 @@ import { type ChitStore, createEmbeddedStore } from '@chit/store';
 import { type RedisProcess, startRedis } from '@chit/testkit';
 import { type ServiceProcess, startService } from './process.js';
 
-/** The figures of one run. */
+/**
+ * The figures of one run.
+ * @example
+ * ```ts
+ * const { missing }: MintKillReport = await runMintKill({ mode: 'embedded', burstMs: 1000, concurrency: 8 });
+ * ```
+ */
 export interface MintKillReport {
   readonly mode: 'embedded' | 'redis';
   /** Revocations answered 200 before the kill. */

@@ -10,11 +10,23 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '@chit/testkit';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** The repository root (this file is in packages/hardening/src or dist). */
+/**
+ * The repository root (this file is in packages/hardening/src or dist).
+ * @example
+ * ```ts
+ * join(REPO_ROOT, 'services', 'mint', 'dist', 'main.js')
+ * ```
+ */
 export const REPO_ROOT = join(HERE, '..', '..', '..');
 const FROM_SOURCE = HERE.endsWith('src');
 
-/** A running child service. */
+/**
+ * A running child service.
+ * @example
+ * ```ts
+ * const v: ServiceProcess = await startService('verifier', { REDIS_URL }); v.rssBytes();
+ * ```
+ */
 export interface ServiceProcess {
   readonly port: number;
   readonly url: string;
@@ -27,7 +39,13 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Which service to start. */
+/**
+ * Which service to start.
+ * @example
+ * ```ts
+ * const name: ServiceName = 'mint';
+ * ```
+ */
 export type ServiceName = 'mint' | 'verifier';
 
 function entryOf(name: ServiceName): string[] {

@@ -13,7 +13,13 @@ import { type RequestKind, type Sample, startLoad } from './load.js';
 import { startService } from './process.js';
 import { percentile } from './stats.js';
 
-/** The figures of one outage. */
+/**
+ * The figures of one outage.
+ * @example
+ * ```ts
+ * const { recoveryMs }: RedisOutageReport = await runRedisOutage({ warmMs: 800, downMs: 3000, afterMs: 800, concurrency: 6 });
+ * ```
+ */
 export interface RedisOutageReport {
   readonly requests: number;
   readonly duringOutage: number;

@@ -10,7 +10,13 @@ import { authHeaders, mintToken, readerCaveats } from './fixtures.js';
 import { startService } from './process.js';
 import { percentile } from './stats.js';
 
-/** The figures of one soak. */
+/**
+ * The figures of one soak.
+ * @example
+ * ```ts
+ * const { rssGrowthPercent }: SoakReport = await runSoak({ peakMs: 4000, durationMs: 20_000, warmupMs: 8000 });
+ * ```
+ */
 export interface SoakReport {
   readonly peakRps: number;
   readonly targetRps: number;

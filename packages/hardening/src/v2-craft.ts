@@ -4,7 +4,13 @@
  * encoder refuses to produce. Never used to verify anything.
  */
 
-/** One raw field: type byte and payload, written in the given order. */
+/**
+ * One raw field: type byte and payload, written in the given order.
+ * @example
+ * ```ts
+ * const f: RawField = { type: V2.IDENTIFIER, data: new TextEncoder().encode('tenant = 42') };
+ * ```
+ */
 export interface RawField {
   readonly type: number;
   readonly data: Uint8Array;
@@ -57,10 +63,22 @@ export function field(f: RawField): Uint8Array {
   return concat(Uint8Array.of(f.type), varint(f.data.length), f.data);
 }
 
-/** The V2 field types. */
+/**
+ * The V2 field types.
+ * @example
+ * ```ts
+ * field({ type: V2.SIGNATURE, data: signature })
+ * ```
+ */
 export const V2 = { EOS: 0, LOCATION: 1, IDENTIFIER: 2, VID: 4, SIGNATURE: 6 } as const;
 
-/** A raw token: sections of fields, each section closed by an end-of-section byte. */
+/**
+ * A raw token: sections of fields, each section closed by an end-of-section byte.
+ * @example
+ * ```ts
+ * const t: RawToken = { header: [{ type: V2.IDENTIFIER, data: id }], caveats: [], trailer: [] };
+ * ```
+ */
 export interface RawToken {
   readonly version?: number;
   /** The header fields (location?, identifier). */

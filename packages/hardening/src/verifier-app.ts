@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { type ChitLocalOptions, type ChitPluginOptions, chit } from '@chit/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 
-/** Options of {@link buildVerifierApp}. */
+/**
+ * Options of {@link buildVerifierApp}.
+ * @example
+ * ```ts
+ * const opts: VerifierAppOptions = { chit: { keys, store, clock: Date.now } };
+ * ```
+ */
 export interface VerifierAppOptions {
   /** The plugin's options (audience defaults to `orders`, tenant to `headers.x-tenant`). */
   readonly chit: Omit<ChitLocalOptions, 'audience'> & { audience?: string };
@@ -15,7 +21,13 @@ export interface VerifierAppOptions {
   readonly logStream?: NodeJS.WritableStream | { write(line: string): unknown };
 }
 
-/** A built verifier app. */
+/**
+ * A built verifier app.
+ * @example
+ * ```ts
+ * const { app, handlerRuns }: VerifierApp = await buildVerifierApp(opts);
+ * ```
+ */
 export interface VerifierApp {
   readonly app: FastifyInstance;
   /** How many times any protected handler ran. */

@@ -1,7 +1,7 @@
 /**
  * Revocation propagation, one mint and three verifier instances, on one Redis and on a
  * 3-master Redis Cluster (CI size: 100 revocations each; scripts/propagation.mjs runs
- * 1,000). The p99 target is 100 ms on loopback; the assertion leaves 3x for a loaded
+ * 1,000). The p99 target is 100 ms on loopback; the assertion leaves 5x for a loaded
  * 2-core CI runner (the figure recorded in docs/security.md comes from the script).
  */
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ describe('revocation propagation to three verifiers', () => {
       const r = await measurePropagation({ topology, revocations: 100 });
       console.log(`propagation: ${JSON.stringify(r)}`);
       expect(r.revocations).toBe(100);
-      expect(r.p99Ms).toBeLessThan(300);
+      expect(r.p99Ms).toBeLessThan(500);
     }, 120_000);
   }
 });
