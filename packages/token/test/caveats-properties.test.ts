@@ -123,6 +123,7 @@ describe('properties: canonical text', () => {
         expect(parseCondition(caveat.principal(a[0]!))).toEqual({ type: 'principal', value: a[0] });
         expect(parseCondition(caveat.via(a[0]!))).toEqual({ type: 'via', service: a[0] });
       }),
+      500,
     );
   });
 });
@@ -219,6 +220,7 @@ describe('properties: attenuation only narrows', () => {
         expect(s.via).toEqual(cap.via);
         if (s.unsatisfiable) expect(allows(cap, { tenant: 'a' }, 100, 1000)).toBe(false);
       }),
+      500,
     );
   });
 });
