@@ -359,11 +359,14 @@ async function mirrorChild(redisUrl) {
     url: '/orders/7',
     headers: { authorization: `Chit ${text}`, 'x-tenant': '42' },
   };
+  let failClosed = 0;
   const viaPlugin = async (a, n) => {
     const start = performance.now();
     for (let i = 0; i < n; i++) {
       const res = await a.inject(request);
-      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+      // A 503 is the mirror failing closed (feed lost, resync running): counted, reported.
+      if (res.statusCode === 503) failClosed++;
+      else if (res.statusCode !== 200) throw new Error(`status ${res.statusCode} ${res.body}`);
     }
     return n / ((performance.now() - start) / 1000);
   };
@@ -402,6 +405,7 @@ async function mirrorChild(redisUrl) {
     addedMb,
     emptyOps: median(rates.empty),
     fullOps: median(rates.full),
+    failClosed,
     rawEmptyOps: median(rates.rawEmpty),
     rawFullOps: median(rates.rawFull),
   };
