@@ -455,6 +455,7 @@ async function mirrorAtScale(redisUrl) {
       value: `${(ratio * 100).toFixed(1)} %`,
       target: '>= 90 %',
     },
+    { measure: '503s (mirror failing closed) meanwhile', value: result.failClosed, target: '0' },
     {
       measure: 'mirror.check path ops/s, empty',
       value: Math.round(result.rawEmptyOps),
