@@ -26,6 +26,7 @@ import type { MintConfig } from './config.js';
 import type { MintContext, RandomBytes } from './context.js';
 import { createGuards } from './guard.js';
 import { installErrorHandlers } from './http-errors.js';
+import { idSource } from './ids.js';
 import { installJsonParser } from './json-body.js';
 import type { KeyRing } from './key-ring.js';
 import { createMetrics } from './metrics.js';
@@ -73,24 +74,6 @@ declare module 'fastify' {
     /** The mint's shared state. */
     mint: MintContext;
   }
-}
-
-/**
- * Ids for requests and audit events from a pooled random buffer: one `randomBytes(4096)`
- * call serves hundreds of ids (these are unique labels, not secrets).
- */
-function idSource(random: RandomBytes): (bytes: number, encoding: 'hex' | 'base64url') => string {
-  let pool = Buffer.alloc(0);
-  let offset = 0;
-  return (bytes, encoding) => {
-    if (offset + bytes > pool.length) {
-      pool = Buffer.from(random(4096));
-      offset = 0;
-    }
-    const id = pool.toString(encoding, offset, offset + bytes);
-    offset += bytes;
-    return id;
-  };
 }
 
 const DECISIONS: Partial<Record<AuditEvent['type'], 'allow' | 'deny'>> = {
@@ -225,6 +208,17 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     },
   };
   app.decorate('mint', ctx);
+
+  // Graceful shutdown: once closing, answers carry `Connection: close`, so keep-alive
+  // clients let go and the server's close completes as soon as in-flight requests finish.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
