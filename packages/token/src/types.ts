@@ -90,9 +90,13 @@ export interface RequestContext {
   readonly action?: string;
   /** The name of the verifying service, matched against `audience` caveats. */
   readonly audience?: string;
-  /** If given, must equal the token's principal claim. */
+  /**
+   * If given and the token carries a principal claim, must equal it. A token without the
+   * claim is not restricted by it (a holder could otherwise widen by appending the claim):
+   * services acting on identity check that `capability.principal` is present.
+   */
   readonly principal?: string;
-  /** If given, must equal the token's session. */
+  /** If given and the token carries a session (identifier or claim), must equal it. */
   readonly session?: string;
   /** Request attributes matched against attribute caveats (`customer_id = 7`). */
   readonly attributes?: Readonly<Record<string, string>>;
