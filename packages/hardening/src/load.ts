@@ -21,6 +21,10 @@ export interface Sample {
   readonly code?: string;
   /** The `x-request-id` the service answered with. */
   readonly requestId?: string;
+  /** The `x-request-id` this client sent (with `requestIdPrefix`). */
+  readonly sentId?: string;
+  /** `allowed` of a JSON answer that has one (the mint's `/v1/verify`). */
+  readonly allowed?: boolean;
 }
 
 /**
@@ -34,6 +38,9 @@ export interface RequestKind {
   readonly kind: string;
   readonly path: string;
   readonly headers: Record<string, string>;
+  /** Default GET; a POST sends `body` as JSON. */
+  readonly method?: 'GET' | 'POST';
+  readonly body?: unknown;
 }
 
 /**
@@ -63,7 +70,7 @@ export function startLoad(
   baseUrl: string,
   kinds: readonly RequestKind[],
   concurrency: number,
-  opts: { stopOnConnectionError?: boolean } = {},
+  opts: { stopOnConnectionError?: boolean; requestIdPrefix?: string } = {},
 ): Load {
   const samples: Sample[] = [];
   const t0 = performance.now();
@@ -72,18 +79,30 @@ export function startLoad(
   let counter = 0;
   const client = async () => {
     while (!stopped) {
-      const k = kinds[counter++ % kinds.length]!;
+      const n = counter++;
+      const k = kinds[n % kinds.length]!;
+      const sentId =
+        opts.requestIdPrefix === undefined ? undefined : `${opts.requestIdPrefix}-${n}`;
       const start = now();
       try {
-        const res = await fetch(baseUrl + k.path, { headers: k.headers });
+        const res = await fetch(baseUrl + k.path, {
+          method: k.method ?? 'GET',
+          headers: {
+            ...k.headers,
+            ...(sentId ? { 'x-request-id': sentId } : {}),
+            ...(k.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(k.body === undefined ? {} : { body: JSON.stringify(k.body) }),
+        });
         const text = await res.text();
         let code: string | undefined;
-        if (res.status !== 200) {
-          try {
-            code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
-          } catch {
-            code = undefined;
-          }
+        let allowed: boolean | undefined;
+        try {
+          const json = JSON.parse(text) as { error?: { code?: string }; allowed?: unknown };
+          code = json.error?.code;
+          if (typeof json.allowed === 'boolean') allowed = json.allowed;
+        } catch {
+          code = undefined;
         }
         samples.push({
           kind: k.kind,
@@ -92,6 +111,8 @@ export function startLoad(
           status: res.status,
           code,
           requestId: res.headers.get('x-request-id') ?? undefined,
+          sentId,
+          allowed,
         });
       } catch {
         samples.push({ kind: k.kind, start, end: now(), status: 0 });
