@@ -48,7 +48,9 @@ export const W = new Int32Array(16);
 // biome-ignore format: generated code, one statement per line keeps it readable
 export function compress(st: Int32Array, so: number): void {`);
 out.push(`  let ${Array.from({ length: 16 }, (_, i) => `w${i} = W[${i}]!`).join(', ')};`);
-out.push(`  let a = st[so]!, b = st[so + 1]!, c = st[so + 2]!, d = st[so + 3]!, e = st[so + 4]!, f = st[so + 5]!, g = st[so + 6]!, h = st[so + 7]!;`);
+out.push(
+  `  let a = st[so]!, b = st[so + 1]!, c = st[so + 2]!, d = st[so + 3]!, e = st[so + 4]!, f = st[so + 5]!, g = st[so + 6]!, h = st[so + 7]!;`,
+);
 out.push('  let t = 0;');
 for (let r = 0; r < 64; r++) {
   const [A, B, C, D, E, F, G, H] = v.map((_, j) => v[(((j - r) % 8) + 8) % 8]);
@@ -57,12 +59,18 @@ for (let r = 0; r < 64; r++) {
     const w15 = `w${(r - 15) % 16}`;
     const w2 = `w${(r - 2) % 16}`;
     const w7 = `w${(r - 7) % 16}`;
-    out.push(`  ${w} = (${w} + (${rot(w15, 7)} ^ ${rot(w15, 18)} ^ (${w15} >>> 3)) + ${w7} + (${rot(w2, 17)} ^ ${rot(w2, 19)} ^ (${w2} >>> 10))) | 0;`);
+    out.push(
+      `  ${w} = (${w} + (${rot(w15, 7)} ^ ${rot(w15, 18)} ^ (${w15} >>> 3)) + ${w7} + (${rot(w2, 17)} ^ ${rot(w2, 19)} ^ (${w2} >>> 10))) | 0;`,
+    );
   }
   const k = K[r] | 0;
-  out.push(`  t = (${H} + (${rot(E, 6)} ^ ${rot(E, 11)} ^ ${rot(E, 25)}) + ((${E} & ${F}) ^ (~${E} & ${G})) + ${k} + ${w}) | 0;`);
+  out.push(
+    `  t = (${H} + (${rot(E, 6)} ^ ${rot(E, 11)} ^ ${rot(E, 25)}) + ((${E} & ${F}) ^ (~${E} & ${G})) + ${k} + ${w}) | 0;`,
+  );
   out.push(`  ${D} = (${D} + t) | 0;`);
-  out.push(`  ${H} = (t + (${rot(A, 2)} ^ ${rot(A, 13)} ^ ${rot(A, 22)}) + ((${A} & ${B}) ^ (${A} & ${C}) ^ (${B} & ${C}))) | 0;`);
+  out.push(
+    `  ${H} = (t + (${rot(A, 2)} ^ ${rot(A, 13)} ^ ${rot(A, 22)}) + ((${A} & ${B}) ^ (${A} & ${C}) ^ (${B} & ${C}))) | 0;`,
+  );
 }
 for (let j = 0; j < 8; j++) out.push(`  st[so + ${j}] = (st[so + ${j}]! + ${v[j]}) | 0;`);
 out.push('}');
