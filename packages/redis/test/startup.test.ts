@@ -41,6 +41,25 @@ describe('createRedisStore start-up checks', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('rejects with ERR_STORE_UNAVAILABLE when an adopted client never becomes ready', async () => {
+    const port = await freePort();
+    const client = new Redis(port, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => 50,
+    });
+    client.on('error', () => {});
+    try {
+      const err = await createRedisStore({ redis: client, clock, connectTimeoutMs: 300 }).catch(
+        (e) => e,
+      );
+      expect(err).toBeInstanceOf(StoreUnavailableError);
+      expect(err.code).toBe('ERR_STORE_UNAVAILABLE');
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('closes only the clients it created', async () => {
     const redis = await startRedis();
     const client = new Redis(redis.port, { enableOfflineQueue: false, commandTimeout: 500 });
