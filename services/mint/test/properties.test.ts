@@ -42,6 +42,33 @@ describe('properties (fast-check, fixed seed)', () => {
     );
   });
 
+  it('hostile audit queries get an answer or a 400, never a 500', async () => {
+    const key = fc.constantFrom(
+      'tokenId',
+      'session',
+      'principal',
+      'tenant',
+      'traceId',
+      'type',
+      'since',
+      'until',
+      'cursor',
+      'limit',
+      'x',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(key, fc.string({ maxLength: 40 })), { maxLength: 5 }),
+        async (pairs) => {
+          const query = new URLSearchParams(pairs).toString();
+          const res = await m.asAdmin('GET', `/v1/audit?${query}`);
+          expect([200, 400]).toContain(res.statusCode);
+        },
+      ),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
   it('a minted token allows exactly its tenant, resources and actions', async () => {
     await fc.assert(
       fc.asyncProperty(
