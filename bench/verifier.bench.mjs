@@ -484,15 +484,19 @@ async function mirrorAtScale(redisUrl) {
  */
 export async function run() {
   const { startRedis } = await import(dist('packages/testkit/dist/index.js'));
-  const redis = await startRedis();
-  try {
-    const parts = (process.env.BENCH_VERIFIER_PARTS ?? 'http,mirror').split(',');
-    const http = parts.includes('http') ? await httpComparison(redis.url) : undefined;
-    const mirror = parts.includes('mirror') ? await mirrorAtScale(redis.url) : undefined;
-    return { http, mirror };
-  } finally {
-    await redis.stop();
-  }
+  const parts = (process.env.BENCH_VERIFIER_PARTS ?? 'http,mirror').split(',');
+  // A fresh redis-server for each part: nothing of one run leaks into the other.
+  const withRedis = async (fn) => {
+    const redis = await startRedis();
+    try {
+      return await fn(redis.url);
+    } finally {
+      await redis.stop();
+    }
+  };
+  const http = parts.includes('http') ? await withRedis(httpComparison) : undefined;
+  const mirror = parts.includes('mirror') ? await withRedis(mirrorAtScale) : undefined;
+  return { http, mirror };
 }
 
 const argv = process.argv.slice(2);
