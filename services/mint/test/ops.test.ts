@@ -114,7 +114,11 @@ describe('graceful shutdown', () => {
 });
 
 /** Runs the real entry point (TypeScript sources through tsx) with an environment. */
-function runMain(env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+function runMain(env: Record<string, string>): {
+  child: ChildProcess;
+  stderr: () => string;
+  stdout: () => string;
+} {
   let err = '';
   const child = spawn(
     process.execPath,
@@ -124,8 +128,11 @@ function runMain(env: Record<string, string>): { child: ChildProcess; stderr: ()
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
   });
-  child.stdout?.resume();
-  return { child, stderr: () => err };
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return { child, stderr: () => err, stdout: () => out };
 }
 
 const exitOf = (child: ChildProcess) =>
@@ -134,7 +141,7 @@ const exitOf = (child: ChildProcess) =>
 describe('main.ts (real process, real socket)', () => {
   it('starts with no configuration, prints paths not secrets, serves HTTP, exits 0 on SIGTERM', async () => {
     const dir = join(await tempDir(), 'data');
-    const { child, stderr } = runMain({ CHIT_DATA_DIR: dir, PORT: '0', CHIT_LOG_LEVEL: 'warn' });
+    const { child, stderr, stdout } = runMain({ CHIT_DATA_DIR: dir, PORT: '0' });
     const exit = exitOf(child);
     const started = Date.now();
     while (!/listening on (http:\/\/[^\s]+)/.test(stderr())) {
@@ -175,6 +182,10 @@ describe('main.ts (real process, real socket)', () => {
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(stderr()).not.toContain(token);
+    // The process's own log (stdout, JSON lines at info: audit events included) holds no secret.
+    expect(stdout()).toContain('"type":"verify.allow"');
+    for (const secret of [token, admin, keyFile.keys[0].key])
+      expect(stdout()).not.toContain(secret);
   });
 
   it('exits non-zero naming the variable on a bad configuration', async () => {
