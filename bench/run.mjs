@@ -3,8 +3,8 @@
 // `run()`, prints its own table (medians and ratios) and returns its rows.
 // Usage: node bench/run.mjs [area ...]   (areas: token, verifier, http, redis)
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const areas = ['token', 'verifier', 'http', 'redis'];
