@@ -18,6 +18,44 @@ const S = new Int32Array(8);
 /** Scratch inner digest. */
 const INNER = new Int32Array(8);
 
+/** `st[so..so+8) = IV`, written out (no loop, no table read). */
+function loadIV(st: Int32Array, so: number): void {
+  st[so] = 0x6a09e667;
+  st[so + 1] = 0xbb67ae85 | 0;
+  st[so + 2] = 0x3c6ef372;
+  st[so + 3] = 0xa54ff53a | 0;
+  st[so + 4] = 0x510e527f;
+  st[so + 5] = 0x9b05688c | 0;
+  st[so + 6] = 0x1f83d9ab;
+  st[so + 7] = 0x5be0cd19;
+}
+
+/** Big-endian word of `msg[p..p+4)`. */
+function wordAt(msg: Uint8Array, p: number): number {
+  return (msg[p]! << 24) | (msg[p + 1]! << 16) | (msg[p + 2]! << 8) | msg[p + 3]!;
+}
+
+/**
+ * Loads the last `rest` (< 64) message bytes from `msg[p..)` into W with the 0x80 pad
+ * byte, zero-filling W up to (not including) `W[upTo]`.
+ */
+function loadTail(msg: Uint8Array, p: number, rest: number, upTo: number): void {
+  const full = rest >> 2;
+  let j = 0;
+  for (; j < full; j++, p += 4) W[j] = wordAt(msg, p);
+  const r = rest & 3;
+  let w = 0x80 << (24 - 8 * r);
+  if (r > 0) {
+    w |= msg[p]! << 24;
+    if (r > 1) {
+      w |= msg[p + 1]! << 16;
+      if (r > 2) w |= msg[p + 2]! << 8;
+    }
+  }
+  W[j++] = w;
+  for (; j < upTo; j++) W[j] = 0;
+}
+
 /**
  * Hashes `msg[off, off+len)` into `st[so..so+8)`, continuing from that state, as if
  * `prefixBytes` (a multiple of 64) had already been compressed; adds the final padding.
@@ -34,27 +72,20 @@ function finish(
   const end = off + len;
   // full blocks
   while (end - p >= 64) {
-    for (let j = 0; j < 16; j++, p += 4) {
-      W[j] = (msg[p]! << 24) | (msg[p + 1]! << 16) | (msg[p + 2]! << 8) | msg[p + 3]!;
-    }
+    for (let j = 0; j < 16; j++, p += 4) W[j] = wordAt(msg, p);
     compress(st, so);
   }
-  // tail + padding: one or two blocks (word-wise; no native fill/set calls on the hot path)
+  // tail + padding: one block, or two when the length does not fit after the tail
+  // (word-wise; no native fill/set calls on the hot path)
   const rest = end - p;
-  let q = 0;
-  for (; q + 4 <= rest; q += 4, p += 4) {
-    W[q >> 2] = (msg[p]! << 24) | (msg[p + 1]! << 16) | (msg[p + 2]! << 8) | msg[p + 3]!;
-  }
-  let w = 0;
-  let shift = 24;
-  for (; q < rest; q++, shift -= 8) w |= msg[p++]! << shift;
-  W[q >> 2] = w | (0x80 << shift);
-  for (let j = (q >> 2) + 1; j < 16; j++) W[j] = 0;
-  const bits = (prefixBytes + len) * 8;
   if (rest >= 56) {
+    loadTail(msg, p, rest, 16);
     compress(st, so);
     for (let j = 0; j < 14; j++) W[j] = 0;
+  } else {
+    loadTail(msg, p, rest, 14);
   }
+  const bits = (prefixBytes + len) * 8;
   W[14] = Math.floor(bits / 0x100000000);
   W[15] = bits | 0;
   compress(st, so);
@@ -62,8 +93,54 @@ function finish(
 
 /** Writes the key block (`key` words XOR `pad`, zero-extended to 64 bytes) into W. */
 function loadKeyBlock(key: Int32Array, ko: number, pad: number): void {
-  for (let j = 0; j < 8; j++) W[j] = key[ko + j]! ^ pad;
-  for (let j = 8; j < 16; j++) W[j] = pad;
+  W[0] = key[ko]! ^ pad;
+  W[1] = key[ko + 1]! ^ pad;
+  W[2] = key[ko + 2]! ^ pad;
+  W[3] = key[ko + 3]! ^ pad;
+  W[4] = key[ko + 4]! ^ pad;
+  W[5] = key[ko + 5]! ^ pad;
+  W[6] = key[ko + 6]! ^ pad;
+  W[7] = key[ko + 7]! ^ pad;
+  W[8] = pad;
+  W[9] = pad;
+  W[10] = pad;
+  W[11] = pad;
+  W[12] = pad;
+  W[13] = pad;
+  W[14] = pad;
+  W[15] = pad;
+}
+
+/** The outer block of an HMAC: the 8-word inner digest, padding, bit length 768. */
+function loadOuterBlock(inner: Int32Array): void {
+  W[0] = inner[0]!;
+  W[1] = inner[1]!;
+  W[2] = inner[2]!;
+  W[3] = inner[3]!;
+  W[4] = inner[4]!;
+  W[5] = inner[5]!;
+  W[6] = inner[6]!;
+  W[7] = inner[7]!;
+  W[8] = 0x80000000 | 0;
+  W[9] = 0;
+  W[10] = 0;
+  W[11] = 0;
+  W[12] = 0;
+  W[13] = 0;
+  W[14] = 0;
+  W[15] = (64 + 32) * 8;
+}
+
+/** `dst[d..d+8) = src[s..s+8)`, written out. */
+function copy8(src: Int32Array, s: number, dst: Int32Array, d: number): void {
+  dst[d] = src[s]!;
+  dst[d + 1] = src[s + 1]!;
+  dst[d + 2] = src[s + 2]!;
+  dst[d + 3] = src[s + 3]!;
+  dst[d + 4] = src[s + 4]!;
+  dst[d + 5] = src[s + 5]!;
+  dst[d + 6] = src[s + 6]!;
+  dst[d + 7] = src[s + 7]!;
 }
 
 /**
@@ -72,10 +149,8 @@ function loadKeyBlock(key: Int32Array, ko: number, pad: number): void {
  * @example hmacKeyState(sigWords, 0, keyState, 0)
  */
 export function hmacKeyState(key: Int32Array, ko: number, out: Int32Array, oo: number): void {
-  for (let j = 0; j < 8; j++) {
-    out[oo + j] = IV[j]!;
-    out[oo + 8 + j] = IV[j]!;
-  }
+  loadIV(out, oo);
+  loadIV(out, oo + 8);
   loadKeyBlock(key, ko, 0x36363636);
   compress(out, oo);
   loadKeyBlock(key, ko, 0x5c5c5c5c);
@@ -96,17 +171,12 @@ export function hmacFromState(
   out: Int32Array,
   oo: number,
 ): void {
-  for (let j = 0; j < 8; j++) INNER[j] = state[so + j]!;
+  copy8(state, so, INNER, 0);
   finish(INNER, 0, msg, off, len, 64);
-  for (let j = 0; j < 8; j++) {
-    W[j] = INNER[j]!;
-    S[j] = state[so + 8 + j]!;
-  }
-  W[8] = 0x80000000;
-  for (let j = 9; j < 15; j++) W[j] = 0;
-  W[15] = (64 + 32) * 8;
+  loadOuterBlock(INNER);
+  copy8(state, so + 8, S, 0);
   compress(S, 0);
-  for (let j = 0; j < 8; j++) out[oo + j] = S[j]!;
+  copy8(S, 0, out, oo);
 }
 
 const CI = new Int32Array(8);
@@ -126,27 +196,18 @@ export function hmacWords(
   out: Int32Array,
   oo: number,
 ): void {
-  // inner: H(key ^ ipad || msg), straight from the key words (no key-state copy)
-  for (let j = 0; j < 8; j++) {
-    CI[j] = IV[j]!;
-    W[j] = key[ko + j]! ^ 0x36363636;
-  }
-  for (let j = 8; j < 16; j++) W[j] = 0x36363636;
+  // Both key blocks first, straight from the key words (no key-state copy), so that
+  // `out` may alias `key`: inner H(key ^ ipad || msg), outer H(key ^ opad || inner).
+  loadIV(CI, 0);
+  loadKeyBlock(key, ko, 0x36363636);
   compress(CI, 0);
+  loadIV(CO, 0);
+  loadKeyBlock(key, ko, 0x5c5c5c5c);
+  compress(CO, 0);
   finish(CI, 0, msg, off, len, 64);
-  // outer: H(key ^ opad || inner)
-  for (let j = 0; j < 8; j++) {
-    CO[j] = IV[j]!;
-    W[j] = key[ko + j]! ^ 0x5c5c5c5c;
-  }
-  for (let j = 8; j < 16; j++) W[j] = 0x5c5c5c5c;
+  loadOuterBlock(CI);
   compress(CO, 0);
-  for (let j = 0; j < 8; j++) W[j] = CI[j]!;
-  W[8] = 0x80000000;
-  for (let j = 9; j < 15; j++) W[j] = 0;
-  W[15] = (64 + 32) * 8;
-  compress(CO, 0);
-  for (let j = 0; j < 8; j++) out[oo + j] = CO[j]!;
+  copy8(CO, 0, out, oo);
 }
 
 const LONG_KEY = new Int32Array(8);
