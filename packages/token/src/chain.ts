@@ -82,11 +82,30 @@ const FP_PREFIX_WORDS = (() => {
   return w;
 })();
 const FP_STATE = new Int32Array(8);
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
+const fromCharCode = String.fromCharCode;
 
-function wordHex(w: number): string {
-  return HEX[w >>> 24]! + HEX[(w >>> 16) & 255]! + HEX[(w >>> 8) & 255]! + HEX[w & 255]!;
+/** Char code of the lowercase hex digit of `n` (0..15), branch-free. */
+function hexCode(n: number): number {
+  return n + 48 + (((9 - n) >> 31) & 39);
+}
+
+/**
+ * 32 lowercase hex characters of four words, built by one `String.fromCharCode` call: a
+ * flat string with no intermediate strings (concatenating 2-character pieces made 15
+ * temporaries and a cons string per fingerprint).
+ */
+// biome-ignore format: one row of eight digits per word
+function hex128(a: number, b: number, c: number, d: number): string {
+  return fromCharCode(
+    hexCode(a >>> 28), hexCode((a >>> 24) & 15), hexCode((a >>> 20) & 15), hexCode((a >>> 16) & 15),
+    hexCode((a >>> 12) & 15), hexCode((a >>> 8) & 15), hexCode((a >>> 4) & 15), hexCode(a & 15),
+    hexCode(b >>> 28), hexCode((b >>> 24) & 15), hexCode((b >>> 20) & 15), hexCode((b >>> 16) & 15),
+    hexCode((b >>> 12) & 15), hexCode((b >>> 8) & 15), hexCode((b >>> 4) & 15), hexCode(b & 15),
+    hexCode(c >>> 28), hexCode((c >>> 24) & 15), hexCode((c >>> 20) & 15), hexCode((c >>> 16) & 15),
+    hexCode((c >>> 12) & 15), hexCode((c >>> 8) & 15), hexCode((c >>> 4) & 15), hexCode(c & 15),
+    hexCode(d >>> 28), hexCode((d >>> 24) & 15), hexCode((d >>> 20) & 15), hexCode((d >>> 16) & 15),
+    hexCode((d >>> 12) & 15), hexCode((d >>> 8) & 15), hexCode((d >>> 4) & 15), hexCode(d & 15),
+  );
 }
 
 /**
@@ -100,14 +119,23 @@ function wordHex(w: number): string {
  */
 export function fingerprintWords(sig: Int32Array): string {
   // one block: prefix (5 words) || sig (8 words) || 0x80 padding || bit length 416
-  for (let j = 0; j < 5; j++) W[j] = FP_PREFIX_WORDS[j]!;
-  for (let j = 0; j < 8; j++) W[5 + j] = sig[j]!;
-  W[13] = 0x80000000;
+  W[0] = FP_PREFIX_WORDS[0]!;
+  W[1] = FP_PREFIX_WORDS[1]!;
+  W[2] = FP_PREFIX_WORDS[2]!;
+  W[3] = FP_PREFIX_WORDS[3]!;
+  W[4] = FP_PREFIX_WORDS[4]!;
+  W[5] = sig[0]!;
+  W[6] = sig[1]!;
+  W[7] = sig[2]!;
+  W[8] = sig[3]!;
+  W[9] = sig[4]!;
+  W[10] = sig[5]!;
+  W[11] = sig[6]!;
+  W[12] = sig[7]!;
+  W[13] = 0x80000000 | 0;
   W[14] = 0;
   W[15] = 52 * 8;
   for (let j = 0; j < 8; j++) FP_STATE[j] = SHA256_IV[j]!;
   compress(FP_STATE, 0);
-  return (
-    wordHex(FP_STATE[0]!) + wordHex(FP_STATE[1]!) + wordHex(FP_STATE[2]!) + wordHex(FP_STATE[3]!)
-  );
+  return hex128(FP_STATE[0]!, FP_STATE[1]!, FP_STATE[2]!, FP_STATE[3]!);
 }
