@@ -10,7 +10,9 @@
 //     revocation check + authorize) against an empty mirror.
 // Usage: pnpm build && node bench/verifier.bench.mjs   (or `pnpm bench verifier`).
 // Knobs: BENCH_VERIFIER_SECONDS (default 5), BENCH_VERIFIER_ROUNDS (default 3),
-// BENCH_VERIFIER_ENTRIES (default 1000000), BENCH_VERIFIER_PARTS (default `http,mirror`).
+// BENCH_VERIFIER_ENTRIES (default 1000000), BENCH_VERIFIER_PARTS (default `http,mirror`),
+// BENCH_VERIFIER_LOG_LEVEL (both servers' pino level, default info: request lines for both,
+// plus the audit line of every decision for Chit; `warn` shows the cost without logging).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,7 +78,9 @@ async function serve(kind, redisUrl, logFile) {
   const { default: Fastify } = await import('fastify');
   const pino = (await import('pino')).default;
   const stream = pino.destination({ dest: logFile, sync: false, minLength: 4096 });
-  const app = Fastify({ logger: { level: 'info', stream } });
+  const app = Fastify({
+    logger: { level: process.env.BENCH_VERIFIER_LOG_LEVEL ?? 'info', stream },
+  });
   const handler = async (req) => ({ id: req.params.id, ok: true });
   if (kind === 'chit') {
     const { chit } = await import(dist('packages/fastify/dist/index.js'));
@@ -244,7 +248,8 @@ async function httpComparison(redisUrl) {
   }));
   const ratio = m('chit', 'rps') / m('jwt', 'rps');
   console.log(
-    `HTTP, ${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds (medians), loopback:`,
+    `HTTP, ${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds (medians), loopback, ` +
+      `log level ${process.env.BENCH_VERIFIER_LOG_LEVEL ?? 'info'}:`,
   );
   console.table(rows);
   console.log(
