@@ -1,25 +1,22 @@
 // The SDK in real headless Chromium: narrow + inspect + headers bundled with esbuild
 // (platform browser, minified), served from a localhost HTTP server; the page narrows a
 // token and Node verifies the result. Also reports the bundle's min+gzip size.
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { launchChromium, type StaticServer, serveScriptPage } from '@chit/testkit';
 import { ChitError } from '@chit/token';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, mintToken, NOW_S, wideToken } from './helpers.js';
 
 const SDK = resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env.CHIT_CHROMIUM ?? '/usr/bin/chromium';
 /** Target from the issue: narrow + inspect + headers under 25 KB min+gzip. */
 const SIZE_TARGET = 25 * 1024;
 
 let bundle = '';
 let gzipBytes = 0;
-let server: Server;
+let server: StaticServer;
 let browser: Browser;
 let page: Page;
 
@@ -50,49 +47,22 @@ export * from './src/headers.js';`,
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does) or set CHIT_CHROMIUM`,
-    );
-  }
+  // Launched first: a missing Chromium fails the suite before any bundling work.
+  browser = await launchChromium();
   bundle = await bundleSdk();
   gzipBytes = gzipSync(bundle, { level: 9 }).length;
   console.log(
     `@chit/sdk browser bundle (narrow + inspect + headers): ${bundle.length} B minified, ${gzipBytes} B min+gzip (${(gzipBytes / 1024).toFixed(1)} KiB; target < 25 KiB)`,
   );
-  server = createServer((req, res) => {
-    if (req.url === '/chit.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    } else if (req.url === '/') {
-      res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><title>chit</title><script src="/chit.js"></script>');
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  server = await serveScriptPage(bundle);
   page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(`${server.url}/`);
   await page.waitForFunction(() => typeof (globalThis as { chit?: unknown }).chit === 'object');
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
 });
 
 describe('@chit/sdk in headless Chromium', () => {

@@ -1,28 +1,22 @@
 // The core in real headless Chromium: @chit/token bundled with esbuild (platform browser,
 // no node: modules), served from localhost. The page mints, attenuates, adds a third-party
 // caveat and verifies with the same fixed inputs as Node: byte-identical tokens both ways.
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { launchChromium, type StaticServer, serveScriptPage } from '@chit/testkit';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as chit from '../src/index.js';
 
 const TOKEN = resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env.CHIT_CHROMIUM ?? '/usr/bin/chromium';
 
-let server: Server;
+let server: StaticServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does) or set CHIT_CHROMIUM`,
-    );
-  }
+  // Launched first: a missing Chromium fails the suite before any bundling work.
+  browser = await launchChromium();
   const out = await build({
     entryPoints: [resolve(TOKEN, 'src/index.ts')],
     bundle: true,
@@ -38,34 +32,15 @@ beforeAll(async () => {
   if (inputs.some((i) => i.startsWith('node:')))
     throw new Error('the bundle imports node: modules');
   const bundle = out.outputFiles[0]!.text;
-  server = createServer((req, res) => {
-    if (req.url === '/chit.js')
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    else if (req.url === '/') {
-      res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><title>chit</title><script src="/chit.js"></script>');
-    } else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  server = await serveScriptPage(bundle);
   page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(`${server.url}/`);
   await page.waitForFunction(() => typeof (globalThis as { chit?: unknown }).chit === 'object');
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
 });
 
 const NOW = 1767225600;

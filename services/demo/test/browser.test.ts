@@ -3,35 +3,18 @@
  * playwright-core, as packages/sdk's browser test): the agent's refund waits for a human,
  * the human clicks Approve, the tool call succeeds.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { launchChromium } from '@chit/testkit';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoStack, demoTools, runScenario, startDemoStack } from '../src/index.js';
 
-const CHROMIUM = process.env.CHIT_CHROMIUM ?? '/usr/bin/chromium';
 let browser: Browser;
 let stack: DemoStack;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does) or set CHIT_CHROMIUM`,
-    );
-  }
+  // Launched first: a missing Chromium fails the suite before the stack starts.
+  browser = await launchChromium();
   stack = await startDemoStack({ approvalPollMs: 200 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }, 120_000);
 
 afterAll(async () => {
