@@ -4,7 +4,7 @@
  * an opaque {@link AgentSession}, and revokes it. The model never sees a token.
  */
 import { randomBytes } from 'node:crypto';
-import type { FetchLike, MintClient } from '@chit/sdk';
+import type { FetchLike, MintClient, MintRequest } from '@chit/sdk';
 import type { ChitStore } from '@chit/store';
 import type { Clock } from '@chit/token';
 import type { ApprovalClient } from './approval-client.js';
@@ -34,22 +34,26 @@ export interface AgentRuntimeOptions {
   readonly random?: (n: number) => Uint8Array;
 }
 
-/** What an agent session may do. */
-export interface SessionSpec {
-  readonly principal: { readonly id: string; readonly role?: string };
-  readonly tenant: string;
-  /** Resource patterns (`orders/**`). */
-  readonly resources: readonly string[];
-  readonly actions: readonly string[];
-  /** Lifetime, seconds. */
-  readonly ttl: number;
+/**
+ * What an agent session may do: the fields of a {@link MintRequest}, with the budget as a
+ * plain number of uses and the session and trace ids made up when absent.
+ * @example
+ * ```ts
+ * const spec: SessionSpec = { principal: { id: 'user-1' }, tenant: '42',
+ *   resources: ['orders/**'], actions: ['read'], ttl: 900, budget: 50 }
+ * ```
+ */
+export interface SessionSpec
+  extends Pick<
+    MintRequest,
+    'principal' | 'tenant' | 'resources' | 'actions' | 'ttl' | 'attributes'
+  > {
   /** Budget: verified uses of the session's authority (each tool call, each downstream request). */
   readonly budget?: number;
   /** Session id (default random `s-` + 16 hex). */
   readonly sessionId?: string;
   /** W3C trace id, 32 lowercase hex (default random). */
   readonly traceId?: string;
-  readonly attributes?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /**

@@ -5,26 +5,38 @@
  * A test or a co-located service may plug in another {@link ToolVerifier}.
  */
 import type { MintClient } from '@chit/sdk';
-import { ChitError, type ErrorCode, isErrorCode, type RequestContext } from '@chit/token';
+import {
+  ChitError,
+  type ErrorCode,
+  isErrorCode,
+  type RequestContext,
+  type VerifiedCapability,
+} from '@chit/token';
 import { z } from 'zod';
 
-/** The verified authority as the mint reports it (no fingerprints, no budget keys). */
-export interface CapabilityView {
-  readonly tokenId: string;
-  readonly kid: string;
-  readonly issuedAt: number;
-  readonly session?: string;
-  readonly principal?: string;
-  readonly role?: string;
-  readonly traceId?: string;
-  readonly tenants: readonly string[] | null;
-  readonly resources: readonly (readonly string[])[];
-  readonly actions: readonly string[] | null;
-  readonly attributes: Readonly<Record<string, readonly string[]>>;
-  readonly expiresAt: number | null;
-  readonly caveats: readonly string[];
-  readonly via: readonly string[];
-}
+/**
+ * The verified authority as the mint reports it to a tool: the part of
+ * {@link VerifiedCapability} a tool reads (no fingerprints, budgets, audiences, not-before
+ * or third-party caveats).
+ * @example const d = await verifier.verify(req); if (d.allowed) d.capability.tenants
+ */
+export type CapabilityView = Pick<
+  VerifiedCapability,
+  | 'tokenId'
+  | 'kid'
+  | 'issuedAt'
+  | 'session'
+  | 'principal'
+  | 'role'
+  | 'traceId'
+  | 'tenants'
+  | 'resources'
+  | 'actions'
+  | 'attributes'
+  | 'expiresAt'
+  | 'caveats'
+  | 'via'
+>;
 
 /** A decision: the capability, or the stable code of the denial. */
 export type ToolVerification =
@@ -51,7 +63,9 @@ export interface ToolVerifier {
   verify(request: ToolVerifyRequest): Promise<ToolVerification>;
 }
 
-const capabilitySchema = z.object({
+// The SDK client passes the mint's answer through as untyped JSON, so this is the one
+// place it is validated. Typed against CapabilityView, so the compiler checks the two agree.
+const capabilitySchema: z.ZodType<CapabilityView> = z.object({
   tokenId: z.string(),
   kid: z.string(),
   issuedAt: z.number(),
