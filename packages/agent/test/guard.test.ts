@@ -1,26 +1,9 @@
-import { ChitError } from '@chit/token';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgentSession, argsDigest, CapabilityHolder, guardTool } from '../src/index.js';
-import { type MintHarness, recordingTool, runtimeOn, SPEC, startMintHarness } from './helpers.js';
+import { codeOf, recordingTool, runtimeOn, SPEC, suiteMintHarness } from './helpers.js';
 
-let h: MintHarness;
-beforeAll(async () => {
-  h = await startMintHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ChitError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a ChitError');
-}
+const h = suiteMintHarness();
 
 const toolEvents = (tool: string) => h.events.filter((e) => e.tool === tool);
 

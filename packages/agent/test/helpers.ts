@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, startMint } from '@chit/mint';
 import { createMintClient, type MintClient } from '@chit/sdk';
 import { type AuditEvent, type ChitStore, createEmbeddedStore } from '@chit/store';
+import { ChitError } from '@chit/token';
+import { afterAll, beforeAll } from 'vitest';
 import { z } from 'zod';
 import { type AgentRuntimeOptions, createAgentRuntime, guardTool } from '../src/index.js';
 
@@ -55,6 +57,32 @@ export async function startMintHarness(clock: () => number = Date.now): Promise<
     events,
     close: () => rt.app.close(),
   };
+}
+
+/**
+ * One mint harness for the calling suite: started in `beforeAll`, closed in `afterAll`.
+ * The object is filled in when the suite starts; read it only inside hooks and tests.
+ */
+export function suiteMintHarness(clock: () => number = Date.now): MintHarness {
+  const h = {} as MintHarness;
+  beforeAll(async () => {
+    Object.assign(h, await startMintHarness(clock));
+  });
+  afterAll(async () => {
+    await h.close?.();
+  });
+  return h;
+}
+
+/** The code of the ChitError `p` rejects with (anything else, or no rejection, fails). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ChitError) return e.code;
+    throw e;
+  }
+  throw new Error('expected a ChitError');
 }
 
 /** A runtime on the harness. */

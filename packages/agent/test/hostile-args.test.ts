@@ -1,15 +1,9 @@
 import { ChitError } from '@chit/token';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MintHarness, recordingTool, runtimeOn, SPEC, startMintHarness } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { recordingTool, runtimeOn, SPEC, suiteMintHarness } from './helpers.js';
 
-let h: MintHarness;
-beforeAll(async () => {
-  h = await startMintHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = suiteMintHarness();
 
 describe('model-chosen arguments (fast-check, seeded)', () => {
   it('the handler runs exactly for valid arguments within the session; every other call has its code', async () => {

@@ -1,26 +1,10 @@
 import { ChitError } from '@chit/token';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CapabilityHolder, guardTool } from '../src/index.js';
-import { type MintHarness, runtimeOn, SPEC, startMintHarness } from './helpers.js';
+import { codeOf, runtimeOn, SPEC, suiteMintHarness } from './helpers.js';
 
-let h: MintHarness;
-beforeAll(async () => {
-  h = await startMintHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ChitError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a ChitError');
-}
+const h = suiteMintHarness();
 
 const id = z.string().regex(/^[0-9]{1,6}$/);
 const seen: Record<string, unknown>[] = [];

@@ -4,9 +4,9 @@ import { inspect } from '@chit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { guardTool } from '../src/index.js';
-import { type MintHarness, runtimeOn, SPEC, startMintHarness } from './helpers.js';
+import { runtimeOn, SPEC, suiteMintHarness } from './helpers.js';
 
-let h: MintHarness;
+const h = suiteMintHarness();
 const servers: Server[] = [];
 const seen: { server: string; headers: IncomingHttpHeaders }[] = [];
 
@@ -23,13 +23,11 @@ async function listen(name: string): Promise<string> {
 let known: string;
 let unknown: string;
 beforeAll(async () => {
-  h = await startMintHarness();
   known = await listen('orders');
   unknown = await listen('elsewhere');
 });
 afterAll(async () => {
   for (const s of servers) s.close();
-  await h?.close();
 });
 
 describe('ctx.fetch', () => {
