@@ -4,7 +4,8 @@
  */
 import { base64UrlEncode, utf8Decode } from './bytes.js';
 import { cacheDelete, cacheGet, cacheSet, checkCache, type VerifiedChainCache } from './cache.js';
-import { authorize, resolveCapability } from './caveats/index.js';
+import { authorize } from './caveats/index.js';
+import { resolveVerified } from './caveats/resolve.js';
 import {
   CaveatMalformedError,
   KeyUnknownError,
@@ -155,13 +156,14 @@ export function verifyChain(token: TokenInput, options: VerifyChainOptions): Ver
   if (fast !== null) {
     key = fast.key;
     kid = fast.identifier.kid;
-    capability = resolveCapability({
-      identifier: fast.identifier,
-      conditions: fast.conditions,
-      conditionFingerprints: fast.conditionFingerprints,
-      fingerprints: fast.fingerprints,
-      thirdParty: NO_THIRD_PARTY,
-    });
+    // The fast walk's arrays are fresh and referenced nowhere else: handed over as they are.
+    capability = resolveVerified(
+      fast.identifier,
+      fast.conditions,
+      fast.conditionFingerprints,
+      fast.fingerprints,
+      NO_THIRD_PARTY,
+    );
   } else {
     const primary = toMacaroon(token, 'token', limits);
     const parsedDischarges: MacaroonV2[] = [];
@@ -181,13 +183,13 @@ export function verifyChain(token: TokenInput, options: VerifyChainOptions): Ver
       if (text === null) throw new CaveatMalformedError('caveat is malformed: not UTF-8');
       conditions.push(text);
     }
-    capability = resolveCapability({
+    capability = resolveVerified(
       identifier,
       conditions,
-      conditionFingerprints: walk.conditionFingerprints,
-      fingerprints: walk.fingerprints,
-      thirdParty: walk.thirdParty.map(thirdPartyInfo),
-    });
+      walk.conditionFingerprints,
+      walk.fingerprints,
+      walk.thirdParty.map(thirdPartyInfo),
+    );
   }
   if (cache !== undefined && cacheKey !== null) {
     cacheSet(cache, cacheKey, { capability, kid, key });

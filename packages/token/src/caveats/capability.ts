@@ -9,7 +9,7 @@ import {
   type Resolution,
   resolveConditions,
 } from './intersect.js';
-import { compilePatterns, type ResourceMatcher } from './resource.js';
+import { compileParsedPatterns, compilePatterns, type ResourceMatcher } from './resource.js';
 
 /**
  * What authorize needs beyond the capability's own fields, prepared once.
@@ -34,7 +34,7 @@ function compileResolution(r: Resolution, resources: readonly (readonly string[]
   const noAttributes = r.attributeNames.length === 0;
   return {
     unsatisfiable: isUnsatisfiable(r),
-    resources: resources.length === 0 ? EMPTY : resources.map(compilePatterns),
+    resources: resources.length === 0 ? EMPTY : resources.map(compileParsedPatterns),
     attributeNames: noAttributes ? EMPTY : r.attributeNames,
     attributeValues: noAttributes ? EMPTY : r.attributeValues,
   };
@@ -73,8 +73,8 @@ class ResolvedCapability implements VerifiedCapability {
     identifier: ChitIdentifier,
     r: Resolution,
     budgets: Budget[],
-    conditions: readonly string[],
-    fingerprints: readonly string[],
+    conditions: string[],
+    fingerprints: string[],
     thirdParty: readonly ThirdPartyCaveatInfo[],
   ) {
     this.tokenId = identifier.tokenId;
@@ -94,7 +94,7 @@ class ResolvedCapability implements VerifiedCapability {
     this.notBefore = r.notBefore;
     this.budgets = owned(budgets);
     this.via = owned(r.via);
-    this.caveats = Object.freeze(conditions.slice());
+    this.caveats = Object.freeze(conditions);
     this.thirdParty =
       thirdParty.length === 0
         ? EMPTY
@@ -105,7 +105,7 @@ class ResolvedCapability implements VerifiedCapability {
               ),
             ),
           );
-    this.fingerprints = Object.freeze(fingerprints.slice());
+    this.fingerprints = Object.freeze(fingerprints);
     this.#compiled = compileResolution(r, this.resources);
     Object.freeze(this);
   }
@@ -116,15 +116,17 @@ class ResolvedCapability implements VerifiedCapability {
 }
 
 /**
- * Builds the frozen capability for a resolution (see resolveCapability).
+ * Builds the frozen capability for a resolution (see resolveCapability). `budgets`,
+ * `conditions` and `fingerprints` are frozen in place and kept: pass arrays nobody else
+ * holds.
  * @example createCapability(identifier, resolveConditions(texts, identifier.session), [], texts, fps, [])
  */
 export function createCapability(
   identifier: ChitIdentifier,
   r: Resolution,
   budgets: Budget[],
-  conditions: readonly string[],
-  fingerprints: readonly string[],
+  conditions: string[],
+  fingerprints: string[],
   thirdParty: readonly ThirdPartyCaveatInfo[],
 ): VerifiedCapability {
   return new ResolvedCapability(identifier, r, budgets, conditions, fingerprints, thirdParty);

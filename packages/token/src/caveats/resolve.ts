@@ -70,9 +70,38 @@ export function resolveCapability(input: ResolveInput): VerifiedCapability {
   const fingerprints = stringArray('input.fingerprints', input.fingerprints);
   if (!Array.isArray(input.thirdParty)) throw new TypeError('input.thirdParty must be an array');
 
-  const r = resolveConditions(conditions, identifier.session);
-  const budgets: Budget[] = r.budgets.map(({ index, limit }) =>
-    Object.freeze({ key: conditionFingerprints[index]!, limit }),
+  // The capability freezes the arrays it is given: hand it copies of the caller's.
+  return resolveVerified(
+    identifier,
+    conditions.slice(),
+    conditionFingerprints,
+    fingerprints.slice(),
+    input.thirdParty,
   );
-  return createCapability(identifier, r, budgets, conditions, fingerprints, input.thirdParty);
+}
+
+/** No `uses` caveat: the capability swaps any empty list for its shared frozen one. */
+const NO_BUDGETS: Budget[] = [];
+
+/**
+ * {@link resolveCapability} for the verifier's own freshly built arrays (internal): no
+ * re-validation, and `conditions` and `fingerprints` are frozen in place and kept by the
+ * capability (the caller must not keep or change them).
+ * @example resolveVerified(identifier, conditions, fingerprints.slice(1), fingerprints, [])
+ */
+export function resolveVerified(
+  identifier: ChitIdentifier,
+  conditions: string[],
+  conditionFingerprints: readonly string[],
+  fingerprints: string[],
+  thirdParty: readonly ThirdPartyCaveatInfo[],
+): VerifiedCapability {
+  const r = resolveConditions(conditions, identifier.session);
+  const budgets: Budget[] =
+    r.budgets.length === 0
+      ? NO_BUDGETS
+      : r.budgets.map(({ index, limit }) =>
+          Object.freeze({ key: conditionFingerprints[index]!, limit }),
+        );
+  return createCapability(identifier, r, budgets, conditions, fingerprints, thirdParty);
 }

@@ -131,6 +131,10 @@ export interface ResourceMatcher {
 
 function compilePattern(pattern: string): ResourceMatcher {
   if (!isResourcePattern(pattern)) return { kind: NOTHING, text: '' };
+  return compileValidPattern(pattern);
+}
+
+function compileValidPattern(pattern: string): ResourceMatcher {
   const star = pattern.indexOf('*');
   if (star === -1) return { kind: EXACT, text: pattern };
   if (pattern === '**') return { kind: ANY, text: '' };
@@ -150,6 +154,15 @@ function compilePattern(pattern: string): ResourceMatcher {
  */
 export function compilePatterns(patterns: readonly string[]): readonly ResourceMatcher[] {
   return patterns.map(compilePattern);
+}
+
+/**
+ * {@link compilePatterns} for patterns that `parseCondition` accepted (so already checked
+ * by `isResourcePattern`): no second validation pass.
+ * @example compileParsedPatterns(parseCondition('resource = orders/*').patterns)
+ */
+export function compileParsedPatterns(patterns: readonly string[]): readonly ResourceMatcher[] {
+  return patterns.map(compileValidPattern);
 }
 
 /**
