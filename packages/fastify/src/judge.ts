@@ -123,7 +123,7 @@ export async function createJudge(
 
 async function createLocalJudge(o: NormalizedLocal, log: FastifyBaseLogger): Promise<Judge> {
   const mirror = new VersionedMirror({ stalenessMs: o.stalenessMs });
-  const clean = new WeakMap<VerifiedCapability, number>();
+  const clean = new WeakMap<VerifiedCapability, { version: number; size: number }>();
   let failures = 0;
   const sync = syncMirror(o.store, mirror, o.clock, {
     onError: (err) => {
@@ -173,10 +173,17 @@ async function createLocalJudge(o: NormalizedLocal, log: FastifyBaseLogger): Pro
       progress.stage = 'revocation';
       const nowMs = clock();
       const nowSeconds = nowMs / 1000;
-      if (clean.get(cap) !== mirror.version || !mirror.available(nowMs)) {
-        const version = mirror.version;
+      // The size is folded in as a second guard, should an entry ever arrive other than
+      // through apply/load.
+      const seen = clean.get(cap);
+      if (
+        seen === undefined ||
+        seen.version !== mirror.version ||
+        seen.size !== mirror.size ||
+        !mirror.available(nowMs)
+      ) {
         mirror.check(cap, nowSeconds);
-        clean.set(cap, version);
+        clean.set(cap, { version: mirror.version, size: mirror.size });
       }
       progress.stage = 'verify';
       if (authenticateOnly) {
