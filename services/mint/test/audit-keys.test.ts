@@ -1,20 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertNoSecretsInLogs,
-  expectError,
-  startTestMint,
-  type TestMint,
-  verifyBody,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectError, startTestMint, suiteTestMint, type TestMint, verifyBody } from './harness.js';
 
-let m: TestMint;
-beforeAll(async () => {
-  m = await startTestMint();
-});
-afterAll(async () => {
-  await m.close();
-  assertNoSecretsInLogs();
-});
+const m = suiteTestMint();
 
 const verify = (mint: TestMint, token: string) =>
   mint

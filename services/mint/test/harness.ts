@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { auditEventSchema } from '@chit/store';
 import { type CapturedLogs, captureLogs } from '@chit/testkit';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { z } from 'zod';
 import type { MintApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -201,6 +201,24 @@ export async function startTestMint(
     },
     close: () => app.close(),
   };
+  return m;
+}
+
+/**
+ * One test mint for the calling suite: started in `beforeAll` with `opts` (as
+ * {@link startTestMint}); closed in `afterAll`, which then checks that no secret reached
+ * the logs. The object is filled in when the suite starts; read it only in hooks and tests.
+ * @example const m = suiteTestMint({ env: { CHIT_MAX_TTL: '600' } })
+ */
+export function suiteTestMint(opts: Parameters<typeof startTestMint>[0] = {}): TestMint {
+  const m = {} as TestMint;
+  beforeAll(async () => {
+    Object.assign(m, await startTestMint(opts));
+  });
+  afterAll(async () => {
+    await m.close();
+    assertNoSecretsInLogs();
+  });
   return m;
 }
 

@@ -1,25 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { installShutdown } from '../src/shutdown.js';
-import {
-  assertNoSecretsInLogs,
-  expectError,
-  rememberSecret,
-  startTestMint,
-  type TestMint,
-  tempDir,
-} from './harness.js';
+import { expectError, rememberSecret, startTestMint, suiteTestMint, tempDir } from './harness.js';
 
-let m: TestMint;
-beforeAll(async () => {
-  m = await startTestMint();
-});
-afterAll(async () => {
-  await m.close();
-  assertNoSecretsInLogs();
-});
+const m = suiteTestMint();
 
 describe('health, metrics, docs', () => {
   it('serves /healthz and /readyz', async () => {

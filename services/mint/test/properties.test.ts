@@ -1,16 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoSecretsInLogs, rememberSecret, startTestMint, type TestMint } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { rememberSecret, suiteTestMint } from './harness.js';
 
 const SEED = 20260101;
-let m: TestMint;
-beforeAll(async () => {
-  m = await startTestMint({ env: { CHIT_MINT_RATE_LIMIT: '100000' } });
-});
-afterAll(async () => {
-  await m.close();
-  assertNoSecretsInLogs();
-});
+const m = suiteTestMint({ env: { CHIT_MINT_RATE_LIMIT: '100000' } });
 
 const value = fc.stringMatching(/^[A-Za-z0-9._~:@+-]{1,24}$/);
 const segment = fc.stringMatching(/^[a-z0-9_-]{1,12}$/);

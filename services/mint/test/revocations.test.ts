@@ -1,30 +1,23 @@
 import { attenuate, caveat, encode, parseToken } from '@chit/token';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashClientSecret } from '../src/auth.js';
 import {
-  assertNoSecretsInLogs,
   expectError,
   rememberSecret,
   startTestMint,
+  suiteTestMint,
   type TestMint,
   testClock,
   verifyBody,
 } from './harness.js';
 
-let m: TestMint;
-beforeAll(async () => {
-  m = await startTestMint({
-    env: {
-      CHIT_MAX_TTL: '7200',
-      CHIT_MINT_CLIENTS: JSON.stringify({
-        agents: { secretHash: hashClientSecret('agent-secret'), tenants: ['42'], maxTtl: 600 },
-      }),
-    },
-  });
-});
-afterAll(async () => {
-  await m.close();
-  assertNoSecretsInLogs();
+const m = suiteTestMint({
+  env: {
+    CHIT_MAX_TTL: '7200',
+    CHIT_MINT_CLIENTS: JSON.stringify({
+      agents: { secretHash: hashClientSecret('agent-secret'), tenants: ['42'], maxTtl: 600 },
+    }),
+  },
 });
 
 async function decision(mint: TestMint, token: string) {

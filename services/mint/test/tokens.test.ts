@@ -1,33 +1,20 @@
 import { caveat } from '@chit/token';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashClientSecret } from '../src/auth.js';
-import {
-  assertNoSecretsInLogs,
-  expectError,
-  MINT_BODY,
-  startTestMint,
-  type TestMint,
-} from './harness.js';
+import { expectError, MINT_BODY, startTestMint, suiteTestMint } from './harness.js';
 
 const CLIENT_SECRET = 'client-secret-of-agents';
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-let m: TestMint;
-beforeAll(async () => {
-  m = await startTestMint({
-    env: {
-      CHIT_MAX_TTL: '7200',
-      CHIT_MINT_CLIENTS: JSON.stringify({
-        agents: { secretHash: hashClientSecret(CLIENT_SECRET), tenants: ['42', '43'], maxTtl: 600 },
-      }),
-    },
-  });
-});
-afterAll(async () => {
-  await m.close();
-  assertNoSecretsInLogs();
+const m = suiteTestMint({
+  env: {
+    CHIT_MAX_TTL: '7200',
+    CHIT_MINT_CLIENTS: JSON.stringify({
+      agents: { secretHash: hashClientSecret(CLIENT_SECRET), tenants: ['42', '43'], maxTtl: 600 },
+    }),
+  },
 });
 
 describe('POST /v1/tokens', () => {

@@ -1,24 +1,10 @@
 import { attenuate, caveat, encode, parseToken } from '@chit/token';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertNoSecretsInLogs,
-  expectError,
-  rememberSecret,
-  startTestMint,
-  type TestMint,
-  verifyBody,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectError, rememberSecret, suiteTestMint, verifyBody } from './harness.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 
-let m: TestMint;
-beforeAll(async () => {
-  m = await startTestMint();
-});
-afterAll(async () => {
-  await m.close();
-  assertNoSecretsInLogs();
-});
+const m = suiteTestMint();
 
 const verify = (payload: object, headers: Record<string, string> = {}) =>
   m.inject({ method: 'POST', url: '/v1/verify', payload, headers });
