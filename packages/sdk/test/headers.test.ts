@@ -1,4 +1,4 @@
-import { ChitError, httpStatusFor } from '@chit/token';
+import { httpStatusFor } from '@chit/token';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,20 +11,11 @@ import {
   readDelegationHeaders,
   resolveHeaderLimits,
 } from '../src/headers.js';
+import { codeOf } from './helpers.js';
 
 const T = 'AgEEY2hpdAIQ_abc-123';
 const D1 = 'AgEEZGlzMQ';
 const D2 = 'AgEEZGlzMg';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ChitError) return e.code;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('parseAuthorization', () => {
   it('accepts Chit and Bearer with exactly one space', () => {

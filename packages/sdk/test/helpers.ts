@@ -1,5 +1,5 @@
 // Shared test fixtures: a fixed master key, clock and token ids (no randomness in tests).
-import { caveat, encode, mint, type RequestContext, verify } from '@chit/token';
+import { ChitError, caveat, encode, mint, type RequestContext, verify } from '@chit/token';
 
 export const KEY = new Uint8Array(32).map((_, i) => i + 1);
 export const KID = 'k1';
@@ -38,4 +38,15 @@ export function wideToken(): string {
 /** Verifies on the Node side with the fixed key (throws the core's errors). */
 export function check(token: string, context: RequestContext, nowS = NOW_S) {
   return verify(token, { keys, context, clock: () => nowS * 1000 });
+}
+
+/** The code of the ChitError `fn` throws (anything else, or no throw, fails the test). */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ChitError) return e.code;
+    throw e;
+  }
+  throw new Error('did not throw');
 }

@@ -1,7 +1,6 @@
 import {
   addFirstPartyCaveat,
   addThirdPartyCaveat,
-  ChitError,
   caveat,
   createMacaroon,
   encode,
@@ -11,17 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { delegate } from '../src/delegate.js';
 import { humanDuration, inspect } from '../src/inspect.js';
-import { check, clock, KEY, mintToken, NOW_S, wideToken } from './helpers.js';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ChitError) return e.code;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+import { check, clock, codeOf, KEY, mintToken, NOW_S, wideToken } from './helpers.js';
 
 describe('inspect', () => {
   it('shows the unverified view of a Chit token, never the signature', () => {

@@ -1,19 +1,9 @@
-import { ChitError, caveat, decode } from '@chit/token';
+import { type ChitError, caveat, decode } from '@chit/token';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { narrow } from '../src/narrow.js';
 import { patternCovers } from '../src/narrowing.js';
-import { check, clock, mintToken, NOW_S, wideToken } from './helpers.js';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ChitError) return e.code;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
+import { check, clock, codeOf, mintToken, NOW_S, wideToken } from './helpers.js';
 
 const ctx = { tenant: '42', resource: 'orders/7', action: 'read' };
 
