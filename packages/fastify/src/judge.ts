@@ -48,6 +48,8 @@ export interface RevocationStats {
   readonly available: boolean;
   readonly feedUp: boolean;
   readonly entries: number;
+  /** Full lookups in the mirror (a cached chain found clean skips them until it changes). */
+  readonly lookups: number;
 }
 
 /** Counters of a judge. */
@@ -124,6 +126,7 @@ export async function createJudge(
 async function createLocalJudge(o: NormalizedLocal, log: FastifyBaseLogger): Promise<Judge> {
   const mirror = new VersionedMirror({ stalenessMs: o.stalenessMs });
   const clean = new WeakMap<VerifiedCapability, { version: number; size: number }>();
+  let lookups = 0;
   let failures = 0;
   const sync = syncMirror(o.store, mirror, o.clock, {
     onError: (err) => {
@@ -182,6 +185,7 @@ async function createLocalJudge(o: NormalizedLocal, log: FastifyBaseLogger): Pro
         seen.size !== mirror.size ||
         !mirror.available(nowMs)
       ) {
+        lookups++;
         mirror.check(cap, nowSeconds);
         clean.set(cap, { version: mirror.version, size: mirror.size });
       }
@@ -202,6 +206,7 @@ async function createLocalJudge(o: NormalizedLocal, log: FastifyBaseLogger): Pro
           available: mirror.available(clock()),
           feedUp: mirror.feedIsUp,
           entries: mirror.size,
+          lookups,
         },
         cacheEntries: cache?.size ?? 0,
       };
