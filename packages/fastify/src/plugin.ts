@@ -95,7 +95,13 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
       const name = `${request.method} ${request.routeOptions.url ?? '(not found)'}`;
       try {
         c = compileRoute(cfg.chit, defaults, name);
-      } catch {
+      } catch (err) {
+        // A bad config on a route added before the plugin: protect it with no declared
+        // needs (constrained tokens fail closed there) and say so once.
+        request.log.error(
+          { chitRoute: name, reason: (err as Error).message },
+          'chit: bad route config',
+        );
         c = unconfigured;
       }
       compiled.set(cfg, c);
