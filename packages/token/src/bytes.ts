@@ -60,6 +60,33 @@ export function toHex(bytes: Uint8Array, start = 0, end = bytes?.length): string
   return s;
 }
 
+const fromCharCode = String.fromCharCode;
+
+/** Char code of the lowercase hex digit of `n` (0..15), branch-free. */
+function hexCode(n: number): number {
+  return n + 48 + (((9 - n) >> 31) & 39);
+}
+
+/**
+ * 32 lowercase hex characters of four big-endian words (internal: fingerprints, token
+ * ids), built by one `String.fromCharCode` call: a flat string and no temporaries
+ * (concatenating 2-character pieces made 15 intermediate strings and a cons string).
+ * @example hex128(0x00010203, 0x04050607, 0x08090a0b, 0x0c0d0e0f) // '000102...0f'
+ */
+// biome-ignore format: one row of eight digits per word
+export function hex128(a: number, b: number, c: number, d: number): string {
+  return fromCharCode(
+    hexCode(a >>> 28), hexCode((a >>> 24) & 15), hexCode((a >>> 20) & 15), hexCode((a >>> 16) & 15),
+    hexCode((a >>> 12) & 15), hexCode((a >>> 8) & 15), hexCode((a >>> 4) & 15), hexCode(a & 15),
+    hexCode(b >>> 28), hexCode((b >>> 24) & 15), hexCode((b >>> 20) & 15), hexCode((b >>> 16) & 15),
+    hexCode((b >>> 12) & 15), hexCode((b >>> 8) & 15), hexCode((b >>> 4) & 15), hexCode(b & 15),
+    hexCode(c >>> 28), hexCode((c >>> 24) & 15), hexCode((c >>> 20) & 15), hexCode((c >>> 16) & 15),
+    hexCode((c >>> 12) & 15), hexCode((c >>> 8) & 15), hexCode((c >>> 4) & 15), hexCode(c & 15),
+    hexCode(d >>> 28), hexCode((d >>> 24) & 15), hexCode((d >>> 20) & 15), hexCode((d >>> 16) & 15),
+    hexCode((d >>> 12) & 15), hexCode((d >>> 8) & 15), hexCode((d >>> 4) & 15), hexCode(d & 15),
+  );
+}
+
 /**
  * Strict hex decoding (even length, `[0-9a-fA-F]` only); `null` otherwise.
  * @example

@@ -7,6 +7,7 @@
  *   bound = HMAC(0^32, HMAC(0^32, rootSig) || HMAC(0^32, dischargeSig))
  *   fingerprint = hex(SHA-256("chit/fingerprint/v1\0" || sig)[0..16])
  */
+import { hex128 } from './bytes.js';
 import type { DerivedKey } from './keys.js';
 import { hmacFromState, hmacKeyState, hmacWords, wordsToBytes } from './sha256.js';
 import { compress, SHA256_IV, W } from './sha256-compress.js';
@@ -82,32 +83,6 @@ const FP_PREFIX_WORDS = (() => {
   return w;
 })();
 const FP_STATE = new Int32Array(8);
-const fromCharCode = String.fromCharCode;
-
-/** Char code of the lowercase hex digit of `n` (0..15), branch-free. */
-function hexCode(n: number): number {
-  return n + 48 + (((9 - n) >> 31) & 39);
-}
-
-/**
- * 32 lowercase hex characters of four words, built by one `String.fromCharCode` call: a
- * flat string with no intermediate strings (concatenating 2-character pieces made 15
- * temporaries and a cons string per fingerprint).
- */
-// biome-ignore format: one row of eight digits per word
-function hex128(a: number, b: number, c: number, d: number): string {
-  return fromCharCode(
-    hexCode(a >>> 28), hexCode((a >>> 24) & 15), hexCode((a >>> 20) & 15), hexCode((a >>> 16) & 15),
-    hexCode((a >>> 12) & 15), hexCode((a >>> 8) & 15), hexCode((a >>> 4) & 15), hexCode(a & 15),
-    hexCode(b >>> 28), hexCode((b >>> 24) & 15), hexCode((b >>> 20) & 15), hexCode((b >>> 16) & 15),
-    hexCode((b >>> 12) & 15), hexCode((b >>> 8) & 15), hexCode((b >>> 4) & 15), hexCode(b & 15),
-    hexCode(c >>> 28), hexCode((c >>> 24) & 15), hexCode((c >>> 20) & 15), hexCode((c >>> 16) & 15),
-    hexCode((c >>> 12) & 15), hexCode((c >>> 8) & 15), hexCode((c >>> 4) & 15), hexCode(c & 15),
-    hexCode(d >>> 28), hexCode((d >>> 24) & 15), hexCode((d >>> 20) & 15), hexCode((d >>> 16) & 15),
-    hexCode((d >>> 12) & 15), hexCode((d >>> 8) & 15), hexCode((d >>> 4) & 15), hexCode(d & 15),
-  );
-}
-
 /**
  * The fingerprint of a chain signature: 128 bits of a domain-separated SHA-256, as 32
  * lowercase hex characters. One-way: it names a chain position without revealing the

@@ -7,7 +7,7 @@
  * identifiers of plain macaroons. Every field has one encoding (minimal varint, no trailing
  * bytes), so equal claims give equal bytes.
  */
-import { toHex, utf8Decode, utf8Encode } from './bytes.js';
+import { hex128, utf8Decode, utf8Encode } from './bytes.js';
 import type { ChitIdentifier } from './types.js';
 
 /**
@@ -141,7 +141,12 @@ export function decodeIdentifierRange(
     if (!KID_CHAR[c]) return null;
     kid += String.fromCharCode(c);
   }
-  const tokenId = toHex(bytes, o, o + 16);
+  const tokenId = hex128(
+    (bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!,
+    (bytes[o + 4]! << 24) | (bytes[o + 5]! << 16) | (bytes[o + 6]! << 8) | bytes[o + 7]!,
+    (bytes[o + 8]! << 24) | (bytes[o + 9]! << 16) | (bytes[o + 10]! << 8) | bytes[o + 11]!,
+    (bytes[o + 12]! << 24) | (bytes[o + 13]! << 16) | (bytes[o + 14]! << 8) | bytes[o + 15]!,
+  );
   o += 16;
   let issuedAt = 0;
   let scale = 1;
