@@ -8,7 +8,7 @@
  * location, a third-party caveat) returns `null` and the general path decides.
  */
 import { base64DecodeScratch, utf8Decode } from './bytes.js';
-import { fingerprintWords } from './chain.js';
+import { fingerprintInto, fingerprintStrings } from './chain.js';
 import {
   CaveatMalformedError,
   KeyUnknownError,
@@ -39,6 +39,8 @@ let pos = 0;
 /** Caveat id offsets: start, end pairs. */
 let offsets = new Int32Array(2 * 64);
 const SIG = new Int32Array(8);
+/** Fingerprint digests, 4 words per chain position (public data: kept between calls). */
+let fpWords = new Int32Array(4 * 65);
 
 /**
  * Condition texts repeat across tokens (the same tenants, actions, resources): decoded
@@ -159,15 +161,16 @@ export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastW
   }
   const key = deriveKey(raw);
 
+  if (fpWords.length < 4 * (n + 1)) fpWords = new Int32Array(4 * (n + 1));
   hmacFromState(key.state, 0, bytes, idStart, idLen, SIG, 0);
-  const fingerprints: string[] = [fingerprintWords(SIG)];
+  fingerprintInto(SIG, fpWords, 0);
   const conditions: string[] = [];
   let badText = false;
   for (let i = 0; i < n; i++) {
     const s = offsets[2 * i]!;
     const e = offsets[2 * i + 1]!;
     hmacWords(SIG, 0, bytes, s, e - s, SIG, 0);
-    fingerprints.push(fingerprintWords(SIG));
+    fingerprintInto(SIG, fpWords, 4 * (i + 1));
     const text = conditionText(bytes, s, e);
     if (text === null) badText = true;
     else conditions.push(text);
@@ -175,6 +178,7 @@ export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastW
   if (!wordsEqualBytes(SIG, 0, bytes, sigStart)) throw new SignatureInvalidError();
   // Signatures verified: only now may a condition be judged.
   if (badText) throw new CaveatMalformedError('caveat is malformed: not UTF-8');
+  const fingerprints = fingerprintStrings(fpWords, n + 1);
   return {
     identifier,
     key,
