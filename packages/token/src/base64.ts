@@ -176,13 +176,24 @@ export function lastDecodeWasCanonical(): boolean {
  */
 export function base64UrlEncode(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
-  const n = bytes.length;
-  const need = 4 * Math.ceil(n / 3);
+  return base64UrlEncodeRange(bytes, 0, bytes.length);
+}
+
+/**
+ * {@link base64UrlEncode} of `bytes[start, end)` (internal: no view allocated).
+ * @example
+ * ```ts
+ * base64UrlEncodeRange(scratch, 0, size)
+ * ```
+ */
+export function base64UrlEncodeRange(bytes: Uint8Array, start: number, end: number): string {
+  const n = end;
+  const need = 4 * Math.ceil((end - start) / 3);
   if (encodeScratch.length < need)
     encodeScratch = new Uint8Array(Math.max(need, 2 * encodeScratch.length));
   const out = encodeScratch;
   let c = 0;
-  let i = 0;
+  let i = start;
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
     out[c++] = ENCODE[v >>> 18]!;

@@ -6,6 +6,7 @@ export {
   base64Decode,
   base64DecodeScratch,
   base64UrlEncode,
+  base64UrlEncodeRange,
   lastDecodeWasCanonical,
 } from './base64.js';
 

@@ -98,6 +98,44 @@ describe('mint + verify', () => {
       verify(parent, { keys, context: { ...CONTEXT, resource: 'orders/18' }, clock }),
     ).not.toThrow();
   });
+  it('attenuation gives the same bytes from a parsed token, a text, a minted object and a chain of attenuations', () => {
+    const extra = [caveat.resource('orders/17'), caveat.attribute('note', 'x')];
+    const root = mint({ key: K1, kid: 'k1', tokenId: tid(), issuedAt: NOW, caveats: CONDITIONS });
+    const text = encode(root);
+    // reference: the general path (a Macaroon built without any cached binary or text)
+    let reference: Macaroon = root;
+    for (const c of extra) reference = addFirstPartyCaveat(reference, utf8Encode(c));
+    const expected = encode(reference);
+    const fromParsed = attenuate(parseToken(text), extra);
+    const fromText = attenuate(text, extra);
+    const fromObject = attenuate(root, extra);
+    const chained = attenuate(attenuate(parseToken(text), [extra[0]!]), [extra[1]!]);
+    const chainedTwice = attenuate(attenuate(attenuate(text, []), [extra[0]!]), [extra[1]!]);
+    for (const m of [fromParsed, fromText, fromObject, chained, chainedTwice]) {
+      expect(encode(m)).toBe(expected);
+      expect(m.signature).toEqual(reference.signature);
+      expect(m.caveats.map((c) => Array.from(c.id))).toEqual(
+        reference.caveats.map((c) => Array.from(c.id)),
+      );
+      expect(Object.isFrozen(m.caveats)).toBe(true);
+    }
+    // children do not share the parent's or each other's caveat bytes
+    const a = attenuate(text, [extra[0]!]);
+    const b = attenuate(text, [extra[1]!]);
+    expect(new TextDecoder().decode(a.caveats[5]!.id)).toBe(extra[0]);
+    expect(new TextDecoder().decode(b.caveats[5]!.id)).toBe(extra[1]);
+    expect(
+      verify(chained, {
+        keys,
+        context: {
+          ...CONTEXT,
+          resource: 'orders/17',
+          attributes: { ...CONTEXT.attributes, note: 'x' },
+        },
+        clock,
+      }).caveats,
+    ).toHaveLength(7);
+  });
   it('attenuate and mint reject non-canonical or unknown conditions (never normalise)', () => {
     const m = token();
     expectCode(() => attenuate(m, ['tenant=42']), 'ERR_CAVEAT_MALFORMED');
