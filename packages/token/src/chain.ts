@@ -10,7 +10,7 @@
 import { hex128 } from './bytes.js';
 import type { DerivedKey } from './keys.js';
 import { hmacFromState, hmacKeyState, hmacWords, wordsToBytes } from './sha256.js';
-import { compress, SHA256_IV, W } from './sha256-compress.js';
+import { compress, W } from './sha256-compress.js';
 
 /**
  * `out = HMAC(K, identifier)` with the derived key's cached state.
@@ -107,7 +107,14 @@ export function fingerprintInto(sig: Int32Array, out: Int32Array, oo: number): v
   W[13] = 0x80000000 | 0;
   W[14] = 0;
   W[15] = 52 * 8;
-  for (let j = 0; j < 8; j++) FP_STATE[j] = SHA256_IV[j]!;
+  FP_STATE[0] = 0x6a09e667; // SHA-256 IV, written out
+  FP_STATE[1] = 0xbb67ae85 | 0;
+  FP_STATE[2] = 0x3c6ef372;
+  FP_STATE[3] = 0xa54ff53a | 0;
+  FP_STATE[4] = 0x510e527f;
+  FP_STATE[5] = 0x9b05688c | 0;
+  FP_STATE[6] = 0x1f83d9ab;
+  FP_STATE[7] = 0x5be0cd19;
   compress(FP_STATE, 0);
   out[oo] = FP_STATE[0]!;
   out[oo + 1] = FP_STATE[1]!;

@@ -53,6 +53,7 @@ const MAX_TEXTS = 4096;
 function conditionText(bytes: Uint8Array, s: number, e: number): string | null {
   let h = 0x811c9dc5;
   for (let i = s; i < e; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  h &= 0x3fffffff; // a small integer key: no heap number per lookup
   const hit = TEXTS.get(h);
   if (hit !== undefined && hit.bytes.length === e - s) {
     let same = true;
