@@ -15,6 +15,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { connectClient } from './connection.js';
 import { mapUnavailable } from './errors.js';
 import { keyLayout } from './keys.js';
+import type { ScriptCommands } from './scripts.js';
 
 /** Stream entries read per XRANGE round trip. */
 const BATCH = 500;
@@ -38,6 +39,35 @@ export async function appendAuditEvent(
   maxLen: number,
 ): Promise<void> {
   await client.xadd(key, 'MAXLEN', '~', maxLen, '*', 'd', JSON.stringify(event));
+}
+
+/** Most events one append script carries (a script blocks Redis while it runs). */
+export const AUDIT_APPEND_CHUNK = 500;
+
+/**
+ * Appends events in order with the append script: one round trip per
+ * {@link AUDIT_APPEND_CHUNK} events (chunks are sent back to back on the one connection,
+ * so their order holds), trimming the stream to about `maxLen` entries.
+ *
+ * @example
+ * ```ts
+ * await appendAuditEvents(scripted, 'chit:audit', [a, b, c], 1_000_000);
+ * ```
+ */
+export async function appendAuditEvents(
+  client: (Redis | Cluster) & Pick<ScriptCommands, 'chitAppendAudits'>,
+  key: string,
+  events: readonly AuditEvent[],
+  maxLen: number,
+): Promise<void> {
+  const writes: Promise<number>[] = [];
+  for (let start = 0; start < events.length; start += AUDIT_APPEND_CHUNK) {
+    const end = Math.min(events.length, start + AUDIT_APPEND_CHUNK);
+    const json: string[] = new Array(end - start);
+    for (let i = start; i < end; i++) json[i - start] = JSON.stringify(events[i]);
+    writes.push(client.chitAppendAudits(key, maxLen, ...json));
+  }
+  await Promise.all(writes);
 }
 
 function decode(fields: string[] | null | undefined): AuditEvent | undefined {

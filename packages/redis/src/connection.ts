@@ -10,6 +10,11 @@ export interface ClientOptions {
   readonly commandTimeoutMs: number;
   /** Connect timeout (default 2000 ms). */
   readonly connectTimeoutMs?: number;
+  /**
+   * ioredis `enableAutoPipelining` (default false): commands issued in one event-loop turn
+   * leave in one socket write. The store's own command client turns it on.
+   */
+  readonly autoPipelining?: boolean;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function connectClient(url: string, opts: ClientOptions): Promise<R
     connectTimeout: opts.connectTimeoutMs ?? 2000,
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(25 * 2 ** times, 1000),
+    enableAutoPipelining: opts.autoPipelining ?? false,
   });
   // Errors surface through rejected commands; an unhandled 'error' event would crash.
   client.on('error', () => {});

@@ -73,6 +73,9 @@ export async function subscribeFeed(
   const overrides = {
     lazyConnect: true,
     autoResubscribe: false,
+    // A subscriber sends a command now and then (SUBSCRIBE, the heartbeat PING): nothing to
+    // pipeline, whatever the command client it duplicates does.
+    enableAutoPipelining: false,
     enableOfflineQueue: false,
     connectTimeout: opts.connectTimeoutMs,
     maxRetriesPerRequest: 1,

@@ -91,6 +91,18 @@ local gen = redis.call('HGET', KEYS[2], 'gen') or '0'
 return {gen, redis.call('GETRANGE', KEYS[1], ARGV[1], ARGV[2])}
 `;
 
+/**
+ * Append audit events: one XADD per event, in argument order, then one approximate trim,
+ * so a batch costs one round trip and keeps the retention of `XADD MAXLEN ~`.
+ * KEYS: stream. ARGV: maxLen, event JSON 1..N. Returns N.
+ */
+export const APPEND_AUDITS_LUA = `
+local key = KEYS[1]
+for i = 2, #ARGV do redis.call('XADD', key, '*', 'd', ARGV[i]) end
+redis.call('XTRIM', key, 'MAXLEN', '~', ARGV[1])
+return #ARGV - 1
+`;
+
 /** The commands `defineScripts` adds to a client. */
 export interface ScriptCommands {
   chitRevoke(
@@ -106,6 +118,7 @@ export interface ScriptCommands {
     channel: string,
   ): Promise<string>;
   chitConsumeBudgets(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
+  chitAppendAudits(stream: string, maxLen: number, ...events: string[]): Promise<number>;
   chitReadLogBuffer(
     log: string,
     meta: string,
@@ -131,6 +144,9 @@ export function defineScripts(client: Redis | Cluster): (Redis | Cluster) & Scri
   }
   if (typeof scripted.chitConsumeBudgets !== 'function') {
     client.defineCommand('chitConsumeBudgets', { lua: CONSUME_BUDGETS_LUA });
+  }
+  if (typeof scripted.chitAppendAudits !== 'function') {
+    client.defineCommand('chitAppendAudits', { numberOfKeys: 1, lua: APPEND_AUDITS_LUA });
   }
   return client as (Redis | Cluster) & ScriptCommands;
 }

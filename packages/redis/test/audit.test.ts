@@ -37,6 +37,42 @@ describe('audit stream', () => {
     }
   });
 
+  it('appends a batch with one script call per 500 events and keeps the retention', async () => {
+    const store = await createRedisStore({
+      url: redis.url,
+      prefix: 'batch',
+      clock,
+      auditMaxLen: 50,
+    });
+    const c = new Redis(redis.port);
+    const calls = async (command: string): Promise<number> => {
+      const info = await c.info('commandstats');
+      return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+    };
+    try {
+      await store.appendAudits?.([ev(0)]); // loads the script
+      await c.config('RESETSTAT');
+      await store.appendAudits?.(Array.from({ length: 100 }, (_, i) => ev(i + 1)));
+      expect(await calls('evalsha')).toBe(1);
+      expect(await calls('xadd')).toBe(100);
+      await c.config('RESETSTAT');
+      await store.appendAudits?.(Array.from({ length: 1200 }, (_, i) => ev(i + 101)));
+      expect(await calls('evalsha')).toBe(3);
+      expect(await calls('xadd')).toBe(1200);
+      const len = await c.xlen(keyLayout('batch').audit);
+      expect(len).toBeGreaterThanOrEqual(50);
+      expect(len).toBeLessThan(200);
+      const page = await store.queryAudit({ limit: 1000 });
+      expect(page.events.at(-1)?.id).toBe('ev-1300');
+      expect(page.events.map((e) => e.id)).toEqual(
+        Array.from({ length: page.events.length }, (_, i) => `ev-${1301 - page.events.length + i}`),
+      );
+    } finally {
+      c.disconnect();
+      await store.close();
+    }
+  });
+
   it('bounds the scan of one page and continues from its cursor', async () => {
     const store = await createRedisStore({ url: redis.url, prefix: 'scan', clock });
     try {

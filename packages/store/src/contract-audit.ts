@@ -87,6 +87,59 @@ export function auditContract(get: () => ContractStore): void {
       expect(last.next).toBeNull();
     });
 
+    const appendAudits = (events: readonly AuditEvent[]): Promise<void> => {
+      const store = get().store;
+      if (typeof store.appendAudits !== 'function') {
+        throw new Error('a contract store implements appendAudits');
+      }
+      return store.appendAudits(events);
+    };
+
+    it('appends a batch in order, queryable once resolved, between single appends', async () => {
+      const events = Array.from({ length: 12 }, (_, i) => make(i));
+      await get().store.appendAudit(events[0]!);
+      await appendAudits(events.slice(1, 6));
+      await get().store.appendAudit(events[6]!);
+      await appendAudits(events.slice(7));
+      expect(await all({})).toEqual(events);
+      expect((await all({ tokenId: 'tok-1' })).map((e) => e.id)).toEqual(
+        events.filter((e) => e.tokenId === 'tok-1').map((e) => e.id),
+      );
+    });
+
+    it('stores every event of a large batch, in order', async () => {
+      const events = Array.from({ length: 1500 }, (_, i) => make(i, { id: `big-${i}` }));
+      await appendAudits(events);
+      expect((await all({ limit: 1000 })).map((e) => e.id)).toEqual(events.map((e) => e.id));
+    });
+
+    it('keeps each batch in order when batches are issued concurrently', async () => {
+      const batches = Array.from({ length: 5 }, (_, b) =>
+        Array.from({ length: 4 }, (_, i) => make(b * 4 + i, { id: `b${b}-${i}` })),
+      );
+      await Promise.all(batches.map((batch) => appendAudits(batch)));
+      const stored = (await all({})).map((e) => e.id);
+      expect(stored).toHaveLength(20);
+      for (const batch of batches) {
+        const positions = batch.map((e) => stored.indexOf(e.id));
+        expect(positions.every((p) => p >= 0)).toBe(true);
+        expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      }
+    });
+
+    it('treats an empty batch as a no-op', async () => {
+      await expect(appendAudits([])).resolves.toBeUndefined();
+      expect(await get().store.queryAudit({})).toEqual({ events: [], next: null });
+    });
+
+    it('rejects a malformed batch as a programmer error and stores none of it', async () => {
+      await expect(appendAudits(null as unknown as AuditEvent[])).rejects.toThrow(TypeError);
+      await expect(appendAudits([make(0), null as unknown as AuditEvent])).rejects.toThrow(
+        /events\[1\]/,
+      );
+      expect((await get().store.queryAudit({})).events).toEqual([]);
+    });
+
     it('rejects a cursor it did not issue with ERR_BAD_REQUEST (400)', async () => {
       await get().store.appendAudit(make(0));
       await expect(get().store.queryAudit({ cursor: 'not-a-cursor' })).rejects.toMatchObject({

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { type Clock, StoreUnavailableError } from '@chit/token';
+import { validateAuditBatch } from './audit-batch.js';
 import {
   AUDIT_PAGE_DEFAULT,
   AuditCursorInvalidError,
@@ -90,7 +91,7 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
         entry.kind === 'principal' && entry.issuedBefore === undefined
           ? { ...entry, issuedBefore: entry.revokedAt }
           : { ...entry };
-      if (revLog) await durably(revLog, copy);
+      if (revLog) await durably(() => revLog!.append(copy));
       merge(revocations, copy);
       for (const l of listeners) {
         try {
@@ -151,8 +152,16 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
 
     async appendAudit(event) {
       assertOpen();
-      if (auditLog) await durably(auditLog, event);
+      if (auditLog) await durably(() => auditLog!.append(event));
       audit.push(event);
+    },
+
+    async appendAudits(events) {
+      assertOpen();
+      validateAuditBatch(events);
+      if (events.length === 0) return;
+      if (auditLog) await durably(() => auditLog!.appendMany(events));
+      for (const e of events) audit.push(e);
     },
 
     async queryAudit(query): Promise<AuditPage> {
@@ -189,9 +198,9 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
 }
 
 /** A failed write (disk full, I/O error) is reported as the store being unavailable. */
-async function durably(log: JsonlAppender, record: unknown): Promise<void> {
+async function durably(write: () => Promise<void>): Promise<void> {
   try {
-    await log.append(record);
+    await write();
   } catch (e) {
     const err = new StoreUnavailableError(
       `store write failed: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,

@@ -1,3 +1,4 @@
+export * from './audit-batch.js';
 export * from './audit-schema.js';
 export * from './embedded-store.js';
 export * from './mirror.js';

@@ -76,7 +76,18 @@ export class JsonlAppender {
   /** Appends one record; resolves once it is on disk. */
   append(record: unknown): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('log is closed'));
-    const line = `${JSON.stringify(record)}\n`;
+    return this.#enqueue(`${JSON.stringify(record)}\n`);
+  }
+
+  /** Appends several records, in order, as one write; resolves once all are on disk. */
+  appendMany(records: readonly unknown[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('log is closed'));
+    let lines = '';
+    for (const r of records) lines += `${JSON.stringify(r)}\n`;
+    return this.#enqueue(lines);
+  }
+
+  #enqueue(line: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ line, resolve, reject });
       if (!this.#flushing) void this.#flush();

@@ -81,6 +81,21 @@ export interface ChitStore {
   ): Promise<BudgetResult>;
   /** Appends an audit event (durable once resolved). */
   appendAudit(event: AuditEvent): Promise<void>;
+  /**
+   * Appends several audit events in order, in one write (one buffered append and one
+   * fsync in the embedded store, one round trip on Redis). Once it resolves, every event
+   * of the batch is durable and queryable, in the given order; when it rejects, some of
+   * them may still have been stored (a batch is not all-or-nothing). An empty batch is a
+   * no-op. Optional so that existing adapters keep working: callers fall back to one
+   * {@link appendAudit} per event (as `createAuditBatcher` does). Both stores of Chit
+   * implement it, and the contract suite requires it.
+   *
+   * @example
+   * ```ts
+   * await store.appendAudits?.([allowEvent, denyEvent]);
+   * ```
+   */
+  appendAudits?(events: readonly AuditEvent[]): Promise<void>;
   /** Queries audit events, oldest first, paginated by an opaque cursor. */
   queryAudit(query: AuditQuery): Promise<AuditPage>;
   /** Resolves when the store can serve requests; rejects otherwise. */

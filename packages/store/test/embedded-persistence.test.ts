@@ -38,6 +38,26 @@ describe('embedded store on disk', () => {
     await b.close();
   });
 
+  it('writes a batch of audit events to disk in order, one line each, once resolved', async () => {
+    const a = await createEmbeddedStore({ dir, clock });
+    await a.appendAudit(event(1));
+    await a.appendAudits?.([event(2), event(3), event(4)]);
+    await a.appendAudits?.([]);
+    // On disk before close: what was acknowledged survives a crash (no close, no flush).
+    const lines = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).split('\n');
+    expect(lines.slice(0, -1).map((l) => JSON.parse(l).id)).toEqual([
+      'ev-1',
+      'ev-2',
+      'ev-3',
+      'ev-4',
+    ]);
+    expect(lines.at(-1)).toBe('');
+    await a.close();
+    const b = await createEmbeddedStore({ dir, clock });
+    expect((await b.queryAudit({})).events).toEqual([1, 2, 3, 4].map(event));
+    await b.close();
+  });
+
   it('writes files readable only by the owner', async () => {
     const s = await createEmbeddedStore({ dir, clock });
     await s.close();
