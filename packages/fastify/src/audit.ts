@@ -42,8 +42,9 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
   let written = 0;
   let lost = 0;
   const inFlight = new Set<Promise<void>>();
-  // Events of one event-loop turn are handed to the store together (in a setImmediate), so
-  // a client that pipelines (ioredis `enableAutoPipelining`) sends them in one write.
+  // Events of one event-loop turn are handed to the store together (in a setImmediate): one
+  // `appendAudits` call (one Redis round trip, one fsync), or, for a store without it, one
+  // `appendAudit` per event issued back to back (a pipelining client sends them in one write).
   let queue: { event: AuditEvent; log: FastifyBaseLogger }[] = [];
   let scheduled: Promise<void> | undefined;
 
@@ -53,24 +54,27 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
     log.warn({ chitAuditLost: lost, reason }, 'chit audit event not written to the store');
   }
 
-  function write(s: ChitStore, event: AuditEvent, log: FastifyBaseLogger): void {
+  /** Tracks one store write covering `batch`: counts it written or lost once settled. */
+  function track(write: () => Promise<void>, batch: readonly { log: FastifyBaseLogger }[]): void {
     let p: Promise<void>;
     try {
-      p = s.appendAudit(event);
+      p = write();
     } catch {
-      pending--;
-      loss(log, 'audit write failed');
+      pending -= batch.length;
+      for (const { log } of batch) loss(log, 'audit write failed');
       return;
     }
     const settled = p
       .then(
         () => {
-          written++;
+          written += batch.length;
         },
-        () => loss(log, 'audit write failed'),
+        () => {
+          for (const { log } of batch) loss(log, 'audit write failed');
+        },
       )
       .finally(() => {
-        pending--;
+        pending -= batch.length;
         inFlight.delete(settled);
       });
     inFlight.add(settled);
@@ -80,7 +84,13 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
     const batch = queue;
     queue = [];
     scheduled = undefined;
-    for (const { event, log } of batch) write(s, event, log);
+    const appendAudits = s.appendAudits;
+    if (typeof appendAudits === 'function') {
+      const events = batch.map((b) => b.event);
+      track(() => appendAudits.call(s, events), batch);
+      return;
+    }
+    for (const item of batch) track(() => s.appendAudit(item.event), [item]);
   }
 
   return {

@@ -173,6 +173,57 @@ describe('audit', () => {
     ]);
   });
 
+  it('hands the events of one turn to the store in one appendAudits call; a failed batch loses each of its events', async () => {
+    const inner = await createEmbeddedStore({ clock });
+    const batches: number[] = [];
+    let fail = false;
+    const batching: ChitStore = {
+      ...inner,
+      appendAudit: () => Promise.reject(new Error('appendAudit must not be used')),
+      async appendAudits(events) {
+        batches.push(events.length);
+        if (fail) throw new Error('audit store is down');
+        await inner.appendAudits?.(events);
+      },
+    };
+    const built = await buildApp({ keys, store: batching, audience: 'orders', clock });
+    try {
+      const t = reader();
+      const burst = () =>
+        Promise.all(
+          Array.from({ length: 20 }, () =>
+            built.app.inject({
+              method: 'GET',
+              url: '/orders/7',
+              headers: { 'x-tenant': '42', ...auth(t.token) },
+            }),
+          ),
+        );
+      expect((await burst()).map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+      await built.app.chit.flushAudit();
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(20);
+      expect(batches.length).toBeLessThan(20);
+      expect(built.app.chit.stats().audit).toEqual({ pending: 0, written: 20, lost: 0 });
+      const stored = await inner.queryAudit({ tokenId: t.tokenId, limit: 100 });
+      expect(stored.events).toHaveLength(20);
+
+      fail = true;
+      const before = batches.length;
+      // A failed audit write never changes the decision.
+      expect((await burst()).map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+      await built.app.chit.flushAudit();
+      expect(batches.length).toBeGreaterThan(before);
+      expect(built.app.chit.stats().audit).toEqual({ pending: 0, written: 20, lost: 20 });
+      const lostLines = built.logs.records().filter((r) => r.chitAuditLost !== undefined);
+      expect(lostLines.map((r) => r.chitAuditLost)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+    } finally {
+      await built.app.close();
+      await inner.close();
+    }
+  });
+
   it('records a denial without a token id when the chain did not verify', async () => {
     const res = await get('/orders/7', { authorization: 'Chit AAAA' });
     expect(res.statusCode).toBe(401);

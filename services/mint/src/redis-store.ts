@@ -1,7 +1,7 @@
 /**
  * Opens the Redis store of @chit/redis for `REDIS_URL`. The mint creates the command client
- * itself to turn on ioredis auto-pipelining: the commands of concurrent requests (an audit
- * XADD per verification, budget scripts) leave in one socket write per event-loop turn,
+ * itself to turn on ioredis auto-pipelining: the commands of concurrent requests (the audit
+ * batch of an event-loop turn, budget scripts) leave in one socket write per event-loop turn,
  * which measurably cuts CPU per request under load (docs/bench/http.md). The client keeps
  * the store's fail-fast settings (no offline queue, bounded command timeout, one retry).
  * The store never closes a client it did not create, so the returned store's `close` does.
@@ -75,6 +75,7 @@ export async function openRedisStore(
     client.disconnect();
     throw e;
   }
+  const appendAudits = store.appendAudits?.bind(store);
   return {
     revoke: (entry) => store.revoke(entry),
     listRevocations: (now) => store.listRevocations(now),
@@ -82,6 +83,7 @@ export async function openRedisStore(
     consumeBudgets: (family, budgets, expiresAt) =>
       store.consumeBudgets(family, budgets, expiresAt),
     appendAudit: (event) => store.appendAudit(event),
+    ...(appendAudits ? { appendAudits } : {}),
     queryAudit: (query) => store.queryAudit(query),
     ping: () => store.ping(),
     async close() {
