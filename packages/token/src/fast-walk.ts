@@ -44,15 +44,30 @@ let fpWords = new Int32Array(4 * 65);
 
 /**
  * Condition texts repeat across tokens (the same tenants, actions, resources): decoded
- * strings are kept in a small bounded map keyed by an FNV-1a hash of the bytes, and a hit
- * is confirmed byte for byte. Saves the UTF-8 decoder call per condition.
+ * strings are kept in a small bounded map keyed by a hash of the bytes' ends, and a hit is
+ * confirmed byte for byte. Saves the UTF-8 decoder call per condition.
  */
 const TEXTS = new Map<number, { bytes: Uint8Array; text: string }>();
 const MAX_TEXTS = 4096;
 
+function wordAt(b: Uint8Array, p: number): number {
+  return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+}
+
 function conditionText(bytes: Uint8Array, s: number, e: number): string | null {
-  let h = 0x811c9dc5;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  // The key hashes the length and the first and last 8 bytes (where conditions differ:
+  // the key at the start, the value at the end); the byte-for-byte check below makes any
+  // collision a miss, never a wrong text.
+  const len = e - s;
+  let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+  if (len >= 8) {
+    h = Math.imul(h ^ wordAt(bytes, s), 0x01000193);
+    h = Math.imul(h ^ wordAt(bytes, s + 4), 0x01000193);
+    h = Math.imul(h ^ wordAt(bytes, e - 8), 0x01000193);
+    h = Math.imul(h ^ wordAt(bytes, e - 4), 0x01000193);
+  } else {
+    for (let i = s; i < e; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  }
   h &= 0x3fffffff; // a small integer key: no heap number per lookup
   const hit = TEXTS.get(h);
   if (hit !== undefined && hit.bytes.length === e - s) {
