@@ -8,7 +8,7 @@
  * still done in `onRequest`.
  */
 
-import { type DelegationCredential, readDelegationHeaders } from '@chit/sdk/headers';
+import { type DelegationCredential, readDelegationHeaders, traceIdFrom } from '@chit/sdk/headers';
 import { ChitError, type VerifiedCapability } from '@chit/token';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -25,7 +25,6 @@ import {
 } from './judge.js';
 import { type ChitPluginOptions, normalizeOptions } from './options.js';
 import { type ChitRouteConfig, type CompiledRoute, compileRoute } from './route-config.js';
-import { traceIdOf } from './trace.js';
 
 /** What `fastify.chit` exposes. */
 export interface ChitInstance {
@@ -137,7 +136,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
           tenant,
           requestId: String(request.id),
           route: request.routeOptions.url,
-          traceId: traceIdOf(request.headers.traceparent),
+          traceId: traceIdFrom(request.headers.traceparent),
         },
         options.audience,
         options.clock(),
@@ -178,7 +177,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
           tenant: capability.tenant,
           requestId: String(request.id),
           route: request.routeOptions.url,
-          traceId: traceIdOf(request.headers.traceparent),
+          traceId: traceIdFrom(request.headers.traceparent),
         },
         options.audience,
         options.clock(),

@@ -9,6 +9,7 @@
  *   the base64 / base64url alphabet with at most two `=` of padding.
  * - `Chit-Discharges: <t1>,<t2>`: at most one header, tokens separated by a bare comma.
  * Delegation hops are not headers: they are `via` caveats inside the token.
+ * Also here: `traceIdFrom`, the trace id of a W3C `traceparent` header (for audit events).
  */
 import {
   ChitError,
@@ -16,6 +17,8 @@ import {
   TokenMalformedError,
   TokenTooLargeError,
 } from '@chit/token';
+
+export { traceIdFrom } from './traceparent.js';
 
 /**
  * Header carrying the primary token (lowercase, as Node and fetch report names).

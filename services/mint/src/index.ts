@@ -1,6 +1,8 @@
 /**
  * @chit/mint: the mint service as a library (the entry point is `main.ts`).
  */
+
+export { traceIdFrom } from '@chit/sdk/headers';
 export { buildMintApp, type MintApp, type MintAppOptions, REDACT_PATHS } from './app.js';
 export { Authenticator, type Caller, hashClientSecret } from './auth.js';
 export {
@@ -15,4 +17,3 @@ export { type DataDirPaths, dataDirPaths } from './data-dir.js';
 export { KeyRing, type KidInfo } from './key-ring.js';
 export { type MintRuntime, type MintRuntimeDeps, startMint } from './runtime.js';
 export { installShutdown } from './shutdown.js';
-export { traceIdFrom } from './trace.js';

@@ -3,6 +3,8 @@
  * presenting the token itself (any holder: revokes that token and its descendants only).
  * Acknowledged once the store has made the entry durable.
  */
+
+import { traceIdFrom } from '@chit/sdk/headers';
 import type { RevocationEntry } from '@chit/store';
 import { ChitError } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +17,6 @@ import {
   revokeBodySchema,
   revokeResponseSchema,
 } from '../schemas.js';
-import { traceIdFrom } from '../trace.js';
 
 interface Planned {
   entry: RevocationEntry;

@@ -1,11 +1,12 @@
 /** `POST /v1/tokens`: mint a capability (admin, or a mint client scoped to tenants and ttl). */
+
+import { traceIdFrom } from '@chit/sdk/headers';
 import { ChitError } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { MintContext } from '../context.js';
 import { mintCapability } from '../core.js';
 import { errorSchema, mintBodySchema, mintResponseSchema } from '../schemas.js';
-import { traceIdFrom } from '../trace.js';
 
 /**
  * Registers the mint route (rate limited per client IP).

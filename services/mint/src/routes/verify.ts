@@ -2,13 +2,14 @@
  * `POST /v1/verify`: the remote verifier. Always a decision (HTTP 200) for any token
  * content; 4xx only for a malformed request body.
  */
+
+import { traceIdFrom } from '@chit/sdk/headers';
 import { ChitError, type ErrorCode, type VerifiedCapability } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { MintContext } from '../context.js';
 import { authorizeRequest, capabilityView, verifyTokenChain } from '../core.js';
 import { errorSchema, verifyBodySchema, verifyResponseSchema } from '../schemas.js';
-import { traceIdFrom } from '../trace.js';
 
 /**
  * Registers the verify route.
