@@ -109,11 +109,19 @@ export function isOperatorShape(s: string): boolean {
  * @example parseCanonicalInteger('1767225600') // 1767225600; parseCanonicalInteger('07') // -1
  */
 export function parseCanonicalInteger(s: string): number {
-  const n = s.length;
-  if (n === 0 || n > 16) return -1;
+  return parseCanonicalIntegerAt(s, 0);
+}
+
+/**
+ * {@link parseCanonicalInteger} of `s` from index `start` to its end, without a slice.
+ * @example parseCanonicalIntegerAt('expires = 1767225600', 10) // 1767225600
+ */
+export function parseCanonicalIntegerAt(s: string, start: number): number {
+  const n = s.length - start;
+  if (n <= 0 || n > 16) return -1;
   let value = 0;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
+    const c = s.charCodeAt(start + i);
     if (c < 0x30 || c > 0x39) return -1;
     if (i === 0 && c === 0x30 && n > 1) return -1;
     value = value * 10 + (c - 0x30);

@@ -17,7 +17,7 @@ import {
   MIN_LIST_LENGTH,
   malformed,
   type Operator,
-  parseCanonicalInteger,
+  parseCanonicalIntegerAt,
   RBRACKET,
   SP,
 } from './grammar.js';
@@ -69,37 +69,45 @@ export function parseCondition(text: string): Condition {
   const op = operatorAt(text, i + 1, type, operators);
   const valueStart = i + 2 + op.length;
   if (valueStart >= n) throw malformed(type, 'expected one space and a value after the operator');
-  const value = text.slice(valueStart);
   switch (type) {
     case 'tenant':
     case 'action':
     case 'audience':
       return {
         type,
-        values: op === 'in' ? parseList(type, value, isPlainValue) : [scalar(type, value)],
+        values:
+          op === 'in'
+            ? parseList(type, text.slice(valueStart), isPlainValue)
+            : [scalar(type, text.slice(valueStart))],
       };
     case 'resource':
       return {
         type,
-        patterns: op === 'in' ? parseList(type, value, isResourcePattern) : [pattern(value)],
+        patterns:
+          op === 'in'
+            ? parseList(type, text.slice(valueStart), isResourcePattern)
+            : [pattern(text.slice(valueStart))],
       };
     case 'expires':
     case 'not-before':
-      return { type, at: integer(type, value, Number.MAX_SAFE_INTEGER) };
+      return { type, at: integer(type, text, valueStart, Number.MAX_SAFE_INTEGER) };
     case 'uses':
-      return { type, limit: integer(type, value, MAX_USES) };
+      return { type, limit: integer(type, text, valueStart, MAX_USES) };
     case 'principal':
     case 'role':
     case 'session':
     case 'trace':
-      return { type, value: scalar(type, value) };
+      return { type, value: scalar(type, text.slice(valueStart)) };
     case 'via':
-      return { type, service: scalar(type, value) };
+      return { type, service: scalar(type, text.slice(valueStart)) };
     default:
       return {
         type: 'attribute',
         name,
-        values: op === 'in' ? parseList(type, value, isPlainValue) : [scalar(type, value)],
+        values:
+          op === 'in'
+            ? parseList(type, text.slice(valueStart), isPlainValue)
+            : [scalar(type, text.slice(valueStart))],
       };
   }
 }
@@ -154,8 +162,9 @@ function pattern(value: string): string {
   return value;
 }
 
-function integer(type: string, value: string, max: number): number {
-  const v = parseCanonicalInteger(value);
+/** The integer spelled by `text` from `start` to its end (no slice). */
+function integer(type: string, text: string, start: number, max: number): number {
+  const v = parseCanonicalIntegerAt(text, start);
   if (v < 0 || v > max) {
     throw malformed(
       type,
