@@ -10,6 +10,7 @@ import {
   createVerifiedChainCache,
   decode,
   encode,
+  encodeBinary,
   fingerprint,
   httpStatusFor,
   type Macaroon,
@@ -113,6 +114,7 @@ describe('mint + verify', () => {
     const chainedTwice = attenuate(attenuate(attenuate(text, []), [extra[0]!]), [extra[1]!]);
     for (const m of [fromParsed, fromText, fromObject, chained, chainedTwice]) {
       expect(encode(m)).toBe(expected);
+      expect(encodeBinary(m)).toEqual(encodeBinary(reference));
       expect(m.signature).toEqual(reference.signature);
       expect(m.caveats.map((c) => Array.from(c.id))).toEqual(
         reference.caveats.map((c) => Array.from(c.id)),
