@@ -2,7 +2,6 @@
  * @chit/mint: the mint service as a library (the entry point is `main.ts`).
  */
 
-export { traceIdFrom } from '@chit/sdk/headers';
 export { buildMintApp, type MintApp, type MintAppOptions, REDACT_PATHS } from './app.js';
 export { Authenticator, type Caller, hashClientSecret } from './auth.js';
 export {

@@ -7,7 +7,6 @@ import { Authenticator, hashClientSecret } from '../src/auth.js';
 import { dataDirPaths, loadOrCreateAdminToken, loadOrCreateKeyFile } from '../src/data-dir.js';
 import { hasDuplicateKeys } from '../src/json-body.js';
 import { KeyRing } from '../src/key-ring.js';
-import { traceIdFrom } from '../src/trace.js';
 
 const ADMIN = 'admin-token-'.padEnd(40, 'x');
 const client = { secretHash: hashClientSecret('s3cret'), tenants: ['42'], maxTtl: 600 };
@@ -39,27 +38,6 @@ describe('Authenticator', () => {
     `Basic ${Buffer.from(':s3cret').toString('base64')}`,
   ])('rejects %j', (header) => {
     expect(auth.authenticate(header)).toBeNull();
-  });
-});
-
-describe('traceIdFrom', () => {
-  const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
-  it('takes the trace id of a valid traceparent', () => {
-    expect(traceIdFrom(`00-${trace}-00f067aa0ba902b7-01`)).toBe(trace);
-    expect(traceIdFrom(`01-${trace}-00f067aa0ba902b7-01-extra`)).toBe(trace);
-  });
-  it.each([
-    undefined,
-    ['a', 'b'],
-    '',
-    `00-${trace}-00f067aa0ba902b7`,
-    `00-${trace.toUpperCase()}-00f067aa0ba902b7-01`,
-    `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
-    `00-${trace}-${'0'.repeat(16)}-01`,
-    `ff-${trace}-00f067aa0ba902b7-01`,
-    `00-${trace}-00f067aa0ba902b7-01-extra`,
-  ])('ignores %j', (header) => {
-    expect(traceIdFrom(header as string | undefined)).toBeUndefined();
   });
 });
 
