@@ -5,7 +5,7 @@
  * is logged at `warn`, and `stats()` exposes it, so no loss is silent. The pino line
  * carries the full event, so a lost store copy still has a record.
  */
-import type { AuditEvent, ChitStore } from '@chit/store';
+import { type AuditEvent, type ChitStore, createAuditBatcher } from '@chit/store';
 import type { FastifyBaseLogger } from 'fastify';
 
 /** Counters of the audit pipeline. */
@@ -42,11 +42,9 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
   let written = 0;
   let lost = 0;
   const inFlight = new Set<Promise<void>>();
-  // Events of one event-loop turn are handed to the store together (in a setImmediate): one
-  // `appendAudits` call (one Redis round trip, one fsync), or, for a store without it, one
-  // `appendAudit` per event issued back to back (a pipelining client sends them in one write).
-  let queue: { event: AuditEvent; log: FastifyBaseLogger }[] = [];
-  let scheduled: Promise<void> | undefined;
+  // One event-loop turn's events go to the store in one `appendAudits` call (one Redis
+  // round trip, one fsync): the batcher shared with the mint service.
+  const append = store === undefined ? undefined : createAuditBatcher(store);
 
   function loss(log: FastifyBaseLogger, reason: string): void {
     lost++;
@@ -54,70 +52,33 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
     log.warn({ chitAuditLost: lost, reason }, 'chit audit event not written to the store');
   }
 
-  /** Tracks one store write covering `batch`: counts it written or lost once settled. */
-  function track(write: () => Promise<void>, batch: readonly { log: FastifyBaseLogger }[]): void {
-    let p: Promise<void>;
-    try {
-      p = write();
-    } catch {
-      pending -= batch.length;
-      for (const { log } of batch) loss(log, 'audit write failed');
-      return;
-    }
-    const settled = p
-      .then(
-        () => {
-          written += batch.length;
-        },
-        () => {
-          for (const { log } of batch) loss(log, 'audit write failed');
-        },
-      )
-      .finally(() => {
-        pending -= batch.length;
-        inFlight.delete(settled);
-      });
-    inFlight.add(settled);
-  }
-
-  function drain(s: ChitStore): void {
-    const batch = queue;
-    queue = [];
-    scheduled = undefined;
-    const appendAudits = s.appendAudits;
-    if (typeof appendAudits === 'function') {
-      const events = batch.map((b) => b.event);
-      track(() => appendAudits.call(s, events), batch);
-      return;
-    }
-    for (const item of batch) track(() => s.appendAudit(item.event), [item]);
-  }
-
   return {
     emit(event, log) {
       log.info({ chitAudit: event }, 'chit decision');
-      if (store === undefined) return;
+      if (append === undefined) return;
       if (pending >= maxPending) {
         loss(log, 'too many audit writes pending');
         return;
       }
       pending++;
-      queue.push({ event, log });
-      scheduled ??= new Promise<void>((resolve) =>
-        setImmediate(() => {
-          drain(store);
-          resolve();
-        }),
-      );
+      const settled = append(event)
+        .then(
+          () => {
+            written++;
+          },
+          () => loss(log, 'audit write failed'),
+        )
+        .finally(() => {
+          pending--;
+          inFlight.delete(settled);
+        });
+      inFlight.add(settled);
     },
     stats() {
       return { pending, written, lost };
     },
     async flush() {
-      while (scheduled !== undefined || inFlight.size > 0) {
-        if (scheduled !== undefined) await scheduled;
-        await Promise.allSettled([...inFlight]);
-      }
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

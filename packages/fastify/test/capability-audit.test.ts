@@ -183,7 +183,7 @@ describe('audit', () => {
       async appendAudits(events) {
         batches.push(events.length);
         if (fail) throw new Error('audit store is down');
-        await inner.appendAudits?.(events);
+        await inner.appendAudits(events);
       },
     };
     const built = await buildApp({ keys, store: batching, audience: 'orders', clock });

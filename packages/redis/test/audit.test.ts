@@ -50,13 +50,13 @@ describe('audit stream', () => {
       return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
     };
     try {
-      await store.appendAudits?.([ev(0)]); // loads the script
+      await store.appendAudits([ev(0)]); // loads the script
       await c.config('RESETSTAT');
-      await store.appendAudits?.(Array.from({ length: 100 }, (_, i) => ev(i + 1)));
+      await store.appendAudits(Array.from({ length: 100 }, (_, i) => ev(i + 1)));
       expect(await calls('evalsha')).toBe(1);
       expect(await calls('xadd')).toBe(100);
       await c.config('RESETSTAT');
-      await store.appendAudits?.(Array.from({ length: 1200 }, (_, i) => ev(i + 101)));
+      await store.appendAudits(Array.from({ length: 1200 }, (_, i) => ev(i + 101)));
       expect(await calls('evalsha')).toBe(3);
       expect(await calls('xadd')).toBe(1200);
       const len = await c.xlen(keyLayout('batch').audit);

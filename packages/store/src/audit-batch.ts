@@ -33,8 +33,7 @@ export type AuditAppender = (event: AuditEvent) => Promise<void>;
  * `setImmediate`, after the turn's I/O callbacks). Each returned promise settles with its
  * batch: it resolves once its own event (and the rest of its batch) is stored and rejects
  * when the batch write fails, so a caller that must not answer before its event is durable
- * still waits for exactly that. A store without `appendAudits` gets one `appendAudit` per
- * event, and each promise settles with its own write.
+ * still waits for exactly that.
  *
  * @example
  * ```ts
@@ -42,10 +41,7 @@ export type AuditAppender = (event: AuditEvent) => Promise<void>;
  * await append(event); // stored, together with the other events of this turn
  * ```
  */
-export function createAuditBatcher(
-  store: Pick<ChitStore, 'appendAudit' | 'appendAudits'>,
-): AuditAppender {
-  if (typeof store.appendAudits !== 'function') return (event) => store.appendAudit(event);
+export function createAuditBatcher(store: Pick<ChitStore, 'appendAudits'>): AuditAppender {
   const appendAudits = store.appendAudits.bind(store);
   let events: AuditEvent[] = [];
   let waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];

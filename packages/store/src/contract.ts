@@ -269,7 +269,7 @@ export function runStoreContract(
     it('rejects every call with ERR_STORE_UNAVAILABLE once closed', async () => {
       await t.store.close();
       await expect(t.store.ping()).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
-      await expect(t.store.appendAudits?.([])).rejects.toMatchObject({
+      await expect(t.store.appendAudits([])).rejects.toMatchObject({
         code: 'ERR_STORE_UNAVAILABLE',
       });
       await t.store.close(); // idempotent

@@ -86,16 +86,14 @@ export interface ChitStore {
    * fsync in the embedded store, one round trip on Redis). Once it resolves, every event
    * of the batch is durable and queryable, in the given order; when it rejects, some of
    * them may still have been stored (a batch is not all-or-nothing). An empty batch is a
-   * no-op. Optional so that existing adapters keep working: callers fall back to one
-   * {@link appendAudit} per event (as `createAuditBatcher` does). Both stores of Chit
-   * implement it, and the contract suite requires it.
+   * no-op. `createAuditBatcher` groups one event-loop turn's appends into one call.
    *
    * @example
    * ```ts
-   * await store.appendAudits?.([allowEvent, denyEvent]);
+   * await store.appendAudits([allowEvent, denyEvent]);
    * ```
    */
-  appendAudits?(events: readonly AuditEvent[]): Promise<void>;
+  appendAudits(events: readonly AuditEvent[]): Promise<void>;
   /** Queries audit events, oldest first, paginated by an opaque cursor. */
   queryAudit(query: AuditQuery): Promise<AuditPage>;
   /** Resolves when the store can serve requests; rejects otherwise. */

@@ -41,8 +41,8 @@ describe('embedded store on disk', () => {
   it('writes a batch of audit events to disk in order, one line each, once resolved', async () => {
     const a = await createEmbeddedStore({ dir, clock });
     await a.appendAudit(event(1));
-    await a.appendAudits?.([event(2), event(3), event(4)]);
-    await a.appendAudits?.([]);
+    await a.appendAudits([event(2), event(3), event(4)]);
+    await a.appendAudits([]);
     // On disk before close: what was acknowledged survives a crash (no close, no flush).
     const lines = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).split('\n');
     expect(lines.slice(0, -1).map((l) => JSON.parse(l).id)).toEqual([

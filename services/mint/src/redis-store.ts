@@ -75,7 +75,6 @@ export async function openRedisStore(
     client.disconnect();
     throw e;
   }
-  const appendAudits = store.appendAudits?.bind(store);
   return {
     revoke: (entry) => store.revoke(entry),
     listRevocations: (now) => store.listRevocations(now),
@@ -83,7 +82,7 @@ export async function openRedisStore(
     consumeBudgets: (family, budgets, expiresAt) =>
       store.consumeBudgets(family, budgets, expiresAt),
     appendAudit: (event) => store.appendAudit(event),
-    ...(appendAudits ? { appendAudits } : {}),
+    appendAudits: (events) => store.appendAudits(events),
     queryAudit: (query) => store.queryAudit(query),
     ping: () => store.ping(),
     async close() {

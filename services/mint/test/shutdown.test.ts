@@ -41,6 +41,9 @@ it('on the signal, finishes the in-flight request on a real socket before closin
       await inner.appendAudit(event);
       order.push('append');
     },
+    async appendAudits(events) {
+      for (const event of events) await this.appendAudit(event);
+    },
     async close() {
       order.push('close');
       await inner.close();
