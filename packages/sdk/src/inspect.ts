@@ -1,6 +1,8 @@
 /**
  * `inspect`: the unverified, human-oriented view of a token, for display and debugging.
  */
+
+import type { ConditionSummary } from '@chit/token';
 import {
   ChitError,
   type Clock,
@@ -9,7 +11,6 @@ import {
   parseCondition,
   summarizeConditions,
 } from '@chit/token';
-import type { ConditionSummary } from './condition-types.js';
 
 /**
  * A third-party caveat: someone at `location` must issue a discharge for it.

@@ -1,8 +1,9 @@
 /**
  * `narrow`: offline attenuation with typed options, the one method a holder needs.
  */
+
+import type { Condition } from '@chit/token';
 import { type Clock, caveat, parseCondition } from '@chit/token';
-import type { Condition } from './condition-types.js';
 import { checkAppend } from './narrowing.js';
 import { appendConditions, readToken } from './token-io.js';
 

@@ -4,8 +4,9 @@
  * cannot verify), so it protects holders from mistakes; the verifier's intersection
  * rules are what make widening impossible.
  */
+
+import type { Condition, ConditionSummary } from '@chit/token';
 import { NotNarrowerError, summarizeConditions } from '@chit/token';
-import type { Condition, ConditionSummary } from './condition-types.js';
 
 /**
  * Does resource pattern `outer` match every resource `inner` matches?

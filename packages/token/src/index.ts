@@ -25,12 +25,22 @@ export {
 } from './bytes.js';
 export { createVerifiedChainCache, type VerifiedChainCache } from './cache.js';
 export {
+  type AttributeCondition,
   authorize,
+  type ClaimCondition,
+  type Condition,
+  type ConditionSummary,
   caveat,
   formatCondition,
   parseCondition,
+  type ResolveInput,
+  type ResourceCondition,
   resolveCapability,
+  type SetCondition,
   summarizeConditions,
+  type TimeCondition,
+  type UsesCondition,
+  type ViaCondition,
 } from './caveats/index.js';
 export { attenuate, type MintOptions, mint } from './chit.js';
 export * from './errors.js';
