@@ -1,19 +1,26 @@
 // Two services on real sockets, both protected by @chit/fastify: A ("orders") calls B
 // ("billing") through the SDK's delegating fetch. B sees A's token narrowed to its
 // audience, with A's `via` and a shorter expiry; C ("shipping") refuses that token.
-//
-// @chit/fastify and @chit/store are imported by path: they depend on @chit/sdk, so a
-// devDependency back on them would make a cycle in the workspace build graph.
+// (It lives with @chit/fastify, which depends on @chit/sdk: the other way round would be
+// a cycle in the workspace build graph.)
 import { connect } from 'node:net';
-import { caveat } from '@chit/token';
+import { createDelegatingFetch, inspect } from '@chit/sdk';
+import { formatHeaders, readDelegationHeaders } from '@chit/sdk/headers';
+import { createEmbeddedStore } from '@chit/store';
+import { caveat, encode, mint } from '@chit/token';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chit } from '../../fastify/src/index.js';
-import { createEmbeddedStore } from '../../store/src/index.js';
-import { createDelegatingFetch } from '../src/delegating-fetch.js';
-import { formatHeaders, readDelegationHeaders } from '../src/headers.js';
-import { inspect } from '../src/inspect.js';
-import { clock, keys, mintToken, NOW_S } from './helpers.js';
+import { chit } from '../src/index.js';
+import { KEY, keys } from './helpers.js';
+
+const NOW_S = 1_800_000_000;
+const clock = () => NOW_S * 1000;
+let counter = 0;
+function mintToken(conditions: readonly string[]): string {
+  const tokenId = new Uint8Array(16);
+  tokenId[15] = ++counter;
+  return encode(mint({ key: KEY, kid: 'k1', tokenId, issuedAt: NOW_S - 10, caveats: conditions }));
+}
 
 interface Service {
   app: FastifyInstance;
