@@ -104,6 +104,16 @@ export const REDACT_PATHS = [
 ];
 
 /**
+ * What {@link REDACT_PATHS} reaches inside an audit line (`{ audit: event }`): the wildcard
+ * paths resolved against the one top-level key the line has, so the audit logger redacts
+ * exactly what the root logger would, without wildcard matching on every decision.
+ * @example logger.child({}, { redact: { paths: AUDIT_REDACT_PATHS, censor: '[redacted]' } });
+ */
+export const AUDIT_REDACT_PATHS = REDACT_PATHS.filter((p) => p.startsWith('*.')).map(
+  (p) => `audit.${p.slice(2)}`,
+);
+
+/**
  * Builds (and readies) the mint app; the revocation mirror is loaded before it returns.
  * @example
  * ```ts
@@ -125,6 +135,9 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     // Buffered (4 KiB) asynchronous writes: one write per few lines, flushed on close.
     options.logDestination ?? pino.destination({ sync: false, minLength: 4096 }),
   );
+  // The audit line goes through a child created once, with the same censor and the
+  // wildcard paths spelled out for its only key (see AUDIT_REDACT_PATHS).
+  const auditLog = logger.child({}, { redact: { paths: AUDIT_REDACT_PATHS, censor: '[redacted]' } });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
@@ -207,7 +220,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
         caveats: input.caveats ? [...input.caveats] : [],
         decision: input.decision ?? DECISIONS[input.type] ?? null,
       };
-      app.log.info({ audit: event }, 'audit');
+      auditLog.info({ audit: event }, 'audit');
       await appendAudit(event);
     },
   };

@@ -123,3 +123,32 @@ describe('hasDuplicateKeys', () => {
     expect(hasDuplicateKeys(text)).toBe(expected);
   });
 });
+
+describe('audit line redaction', () => {
+  it('censors in an audit line exactly what the root logger censors', async () => {
+    const { default: pino } = await import('pino');
+    const { AUDIT_REDACT_PATHS, REDACT_PATHS } = await import('../src/app.js');
+    const lines: string[] = [];
+    const sink = { write: (line: string) => void lines.push(line) };
+    const root = pino(
+      { redact: { paths: REDACT_PATHS, censor: '[redacted]' }, timestamp: false },
+      sink,
+    );
+    const audit = root.child({}, { redact: { paths: AUDIT_REDACT_PATHS, censor: '[redacted]' } });
+    const event = {
+      type: 'verify.allow',
+      token: 'SECRET-token',
+      discharges: ['SECRET-discharge'],
+      adminToken: 'SECRET-admin',
+      key: 'SECRET-key',
+      signature: 'SECRET-signature',
+      tokenId: 'ab',
+    };
+    root.info({ audit: event }, 'audit');
+    audit.info({ audit: event }, 'audit');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe(lines[0]);
+    expect(lines[1]).not.toContain('SECRET');
+    expect(JSON.parse(lines[1]!).audit.tokenId).toBe('ab');
+  });
+});
