@@ -9,7 +9,7 @@
  */
 
 import { type DelegationCredential, readDelegationHeaders, traceIdFrom } from '@chit/sdk/headers';
-import { ChitError, type VerifiedCapability } from '@chit/token';
+import { ChitError, type RequestContext, type VerifiedCapability } from '@chit/token';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AuditStats, createAuditSink } from './audit.js';
@@ -53,6 +53,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     chit: ChitInstance;
   }
+}
+
+type HookDone = (err?: Error) => void;
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 const HEADERS_STAGE: JudgeProgress = Object.freeze({ stage: 'verify' });
@@ -146,21 +152,12 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     return sendDenial(reply, httpErr);
   }
 
-  async function decide(
+  function allow(
     request: FastifyRequest,
-    reply: FastifyReply,
-    route: CompiledRoute,
     credential: DelegationCredential,
-  ): Promise<FastifyReply | undefined> {
-    const context = route.context(request);
-    const seen: JudgeProgress = { stage: 'verify' };
-    let cap: VerifiedCapability | null;
-    try {
-      cap = await judge.judge(credential, context, seen, route.notFound);
-    } catch (err) {
-      return deny(request, reply, err, seen, context.tenant);
-    }
-    if (cap === null) return undefined;
+    context: RequestContext,
+    cap: VerifiedCapability,
+  ): void {
     const capability = buildRequestCapability(
       cap,
       credential.token,
@@ -184,37 +181,82 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
       ),
       request.log,
     );
-    return undefined;
+  }
+
+  // Callback style rather than async: a decision made synchronously (a cached chain, no
+  // budgets) costs no promise and no extra microtask turn. A denial sends the reply and
+  // does not call `done` (fastify's early-response pattern); anything thrown after the
+  // decision goes to `done(err)`, as a rejected async hook did.
+  function decide(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: CompiledRoute,
+    credential: DelegationCredential,
+    done: HookDone,
+  ): void {
+    const context = route.context(request);
+    const seen: JudgeProgress = { stage: 'verify' };
+    let result: ReturnType<Judge['judge']>;
+    try {
+      result = judge.judge(credential, context, seen, route.notFound);
+    } catch (err) {
+      deny(request, reply, err, seen, context.tenant);
+      return;
+    }
+    if (result === null) return done();
+    if (!isPromise(result)) {
+      allow(request, credential, context, result);
+      return done();
+    }
+    result.then(
+      (cap) => {
+        try {
+          if (cap !== null) allow(request, credential, context, cap);
+        } catch (err) {
+          return done(err as Error);
+        }
+        done();
+      },
+      (err: unknown) => {
+        try {
+          deny(request, reply, err, seen, context.tenant);
+        } catch (thrown) {
+          done(thrown as Error);
+        }
+      },
+    );
   }
 
   function credentialOf(request: FastifyRequest): DelegationCredential {
     return readDelegationHeaders({ rawHeaders: request.raw.rawHeaders }, options.headerLimits);
   }
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const route = routeOf(request);
-    if (!route.protected) return;
+    if (!route.protected) return done();
     let credential: DelegationCredential;
     try {
       credential = credentialOf(request);
     } catch (err) {
-      return deny(request, reply, err, HEADERS_STAGE, undefined);
+      deny(request, reply, err, HEADERS_STAGE, undefined);
+      return;
     }
-    if (route.needsBody) return;
-    return decide(request, reply, route, credential);
+    if (route.needsBody) return done();
+    decide(request, reply, route, credential, done);
   });
 
-  fastify.addHook('preValidation', async (request, reply) => {
+  fastify.addHook('preValidation', (request, reply, done) => {
     const route = routeOf(request);
-    if (!route.protected || !route.needsBody) return;
+    if (!route.protected || !route.needsBody) return done();
     // Parsed again (cheap, pure): onRequest already rejected a bad credential.
     let credential: DelegationCredential;
     try {
       credential = credentialOf(request);
     } catch (err) {
-      return deny(request, reply, err, HEADERS_STAGE, undefined);
+      deny(request, reply, err, HEADERS_STAGE, undefined);
+      return;
     }
-    return decide(request, reply, route, credential);
+    decide(request, reply, route, credential, done);
   });
 
   fastify.addHook('onClose', async () => {
