@@ -55,6 +55,9 @@ declare module 'fastify' {
   }
 }
 
+/** `request.routeOptions.config`: fastify adds the route's `url` (absent on the 404 handler). */
+type RouteConfig = { chit?: unknown; url?: string };
+
 type HookDone = (err?: Error) => void;
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -90,14 +93,14 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     if (route.config !== undefined) compiled.set(route.config as object, c);
   });
 
-  function routeOf(request: FastifyRequest): CompiledRoute {
-    if (request.is404) return notFound;
-    const cfg = request.routeOptions.config as { chit?: unknown } | undefined;
-    if (cfg === undefined) return unconfigured;
+  // `cfg` is `request.routeOptions.config`, read once per hook: fastify builds a new
+  // routeOptions object on every access. Its `url` is `request.routeOptions.url`.
+  function routeOf(request: FastifyRequest, cfg: RouteConfig | undefined): CompiledRoute {
+    if (cfg?.url === undefined) return notFound;
     let c = compiled.get(cfg);
     if (c === undefined) {
       // Routes added before the plugin (or the 404 handler): compile on first use.
-      const name = `${request.method} ${request.routeOptions.url ?? '(not found)'}`;
+      const name = `${request.method} ${cfg.url}`;
       try {
         c = compileRoute(cfg.chit, defaults, name);
       } catch (err) {
@@ -120,6 +123,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     err: unknown,
     seen: JudgeProgress,
     tenant: string | undefined,
+    url: string | undefined,
   ): FastifyReply {
     // Anything that is not a core error (a store bug, a thrown non-error) denies with the
     // failing stage's code, never a 500 and never its own message.
@@ -141,7 +145,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
           capability,
           tenant,
           requestId: String(request.id),
-          route: request.routeOptions.url,
+          route: url,
           traceId: traceIdFrom(request.headers.traceparent),
         },
         options.audience,
@@ -157,6 +161,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     credential: DelegationCredential,
     context: RequestContext,
     cap: VerifiedCapability,
+    url: string | undefined,
   ): void {
     const capability = buildRequestCapability(
       cap,
@@ -173,7 +178,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
           capability: cap,
           tenant: capability.tenant,
           requestId: String(request.id),
-          route: request.routeOptions.url,
+          route: url,
           traceId: traceIdFrom(request.headers.traceparent),
         },
         options.audience,
@@ -192,6 +197,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     reply: FastifyReply,
     route: CompiledRoute,
     credential: DelegationCredential,
+    url: string | undefined,
     done: HookDone,
   ): void {
     const context = route.context(request);
@@ -200,18 +206,18 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     try {
       result = judge.judge(credential, context, seen, route.notFound);
     } catch (err) {
-      deny(request, reply, err, seen, context.tenant);
+      deny(request, reply, err, seen, context.tenant, url);
       return;
     }
     if (result === null) return done();
     if (!isPromise(result)) {
-      allow(request, credential, context, result);
+      allow(request, credential, context, result, url);
       return done();
     }
     result.then(
       (cap) => {
         try {
-          if (cap !== null) allow(request, credential, context, cap);
+          if (cap !== null) allow(request, credential, context, cap, url);
         } catch (err) {
           return done(err as Error);
         }
@@ -219,7 +225,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
       },
       (err: unknown) => {
         try {
-          deny(request, reply, err, seen, context.tenant);
+          deny(request, reply, err, seen, context.tenant, url);
         } catch (thrown) {
           done(thrown as Error);
         }
@@ -232,31 +238,35 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
   }
 
   fastify.addHook('onRequest', (request, reply, done) => {
-    const route = routeOf(request);
+    const cfg = request.routeOptions.config as RouteConfig | undefined;
+    const url = cfg?.url;
+    const route = routeOf(request, cfg);
     if (!route.protected) return done();
     let credential: DelegationCredential;
     try {
       credential = credentialOf(request);
     } catch (err) {
-      deny(request, reply, err, HEADERS_STAGE, undefined);
+      deny(request, reply, err, HEADERS_STAGE, undefined, url);
       return;
     }
     if (route.needsBody) return done();
-    decide(request, reply, route, credential, done);
+    decide(request, reply, route, credential, url, done);
   });
 
   fastify.addHook('preValidation', (request, reply, done) => {
-    const route = routeOf(request);
+    const cfg = request.routeOptions.config as RouteConfig | undefined;
+    const url = cfg?.url;
+    const route = routeOf(request, cfg);
     if (!route.protected || !route.needsBody) return done();
     // Parsed again (cheap, pure): onRequest already rejected a bad credential.
     let credential: DelegationCredential;
     try {
       credential = credentialOf(request);
     } catch (err) {
-      deny(request, reply, err, HEADERS_STAGE, undefined);
+      deny(request, reply, err, HEADERS_STAGE, undefined, url);
       return;
     }
-    decide(request, reply, route, credential, done);
+    decide(request, reply, route, credential, url, done);
   });
 
   fastify.addHook('onClose', async () => {

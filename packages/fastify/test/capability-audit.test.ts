@@ -224,6 +224,33 @@ describe('audit', () => {
     }
   });
 
+  it('names the route in the audit event of every decision, and none on a 404', async () => {
+    const t = reader();
+    const lastAudit = () =>
+      logs
+        .records()
+        .filter((r) => r.chitAudit !== undefined)
+        .at(-1)!.chitAudit as Record<string, unknown>;
+    expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
+    expect(lastAudit()).toMatchObject({ decision: 'allow', route: '/orders/:id' });
+    // Denied by the judge (caveat) and at the headers stage (no credential).
+    expect((await get('/orders/7', { ...auth(t.token), 'x-tenant': '43' })).statusCode).toBe(403);
+    expect(lastAudit()).toMatchObject({ decision: 'deny', route: '/orders/:id' });
+    expect((await get('/orders/7')).statusCode).toBe(401);
+    expect(lastAudit()).toMatchObject({
+      decision: 'deny',
+      code: 'ERR_TOKEN_MISSING',
+      route: '/orders/:id',
+    });
+    // The not-found handler: authenticated, then fastify's 404; no route in the event.
+    expect((await get('/nowhere', auth(t.token))).statusCode).toBe(404);
+    const nf = lastAudit();
+    expect(nf.decision).toBe('allow');
+    expect(nf.route).toBeUndefined();
+    expect((await get('/nowhere')).statusCode).toBe(401);
+    expect(lastAudit().route).toBeUndefined();
+  });
+
   it('records a denial without a token id when the chain did not verify', async () => {
     const res = await get('/orders/7', { authorization: 'Chit AAAA' });
     expect(res.statusCode).toBe(401);
