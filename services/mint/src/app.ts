@@ -27,7 +27,7 @@ import type { MintConfig } from './config.js';
 import type { MintContext, RandomBytes } from './context.js';
 import { createGuards } from './guard.js';
 import { installErrorHandlers } from './http-errors.js';
-import { idSource } from './ids.js';
+import { idSource, pooledRandom } from './ids.js';
 import { installJsonParser } from './json-body.js';
 import type { KeyRing } from './key-ring.js';
 import { createMetrics } from './metrics.js';
@@ -137,7 +137,10 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
   );
   // The audit line goes through a child created once, with the same censor and the
   // wildcard paths spelled out for its only key (see AUDIT_REDACT_PATHS).
-  const auditLog = logger.child({}, { redact: { paths: AUDIT_REDACT_PATHS, censor: '[redacted]' } });
+  const auditLog = logger.child(
+    {},
+    { redact: { paths: AUDIT_REDACT_PATHS, censor: '[redacted]' } },
+  );
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
@@ -205,6 +208,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     metrics,
     clock,
     random,
+    tokenIdBytes: pooledRandom(random),
     guards,
     chainCache: createVerifiedChainCache({ maxEntries: 10_000 }),
     nowSeconds,

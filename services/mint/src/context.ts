@@ -27,6 +27,8 @@ export interface MintContext {
   readonly metrics: MintMetrics;
   readonly clock: Clock;
   readonly random: RandomBytes;
+  /** Token id bytes: `random` through a pool (see `pooledRandom`), a fresh copy per call. */
+  readonly tokenIdBytes: RandomBytes;
   readonly guards: Guards;
   /** Bounded cache of verified chains (cleared on key rotation and retirement). */
   readonly chainCache: VerifiedChainCache;

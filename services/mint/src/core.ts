@@ -95,7 +95,7 @@ export function mintCapability(
   if (body.session !== undefined && !isValidSessionText(body.session)) {
     throw new ChitError('ERR_BAD_REQUEST', 'session is not a valid session id');
   }
-  const tokenIdBytes = ctx.random(16);
+  const tokenIdBytes = ctx.tokenIdBytes(16);
   const kid = ctx.keys.activeKid;
   const m = mint({
     key: ctx.keys.activeKey,

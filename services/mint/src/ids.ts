@@ -21,3 +21,25 @@ export function idSource(
     return id;
   };
 }
+
+/**
+ * Random bytes served from a pooled `random(4096)` buffer: each call gets its own copy and
+ * the bytes it took are zeroed in the pool, so no two calls share bytes and none linger.
+ * Same source (the CSPRNG), one system call per 256 token ids instead of one each.
+ * @example const tokenIdBytes = pooledRandom(randomBytes); tokenIdBytes(16);
+ */
+export function pooledRandom(random: RandomBytes): RandomBytes {
+  let pool = new Uint8Array(0);
+  let offset = 0;
+  return (bytes) => {
+    if (bytes > 4096) return random(bytes);
+    if (offset + bytes > pool.length) {
+      pool = Uint8Array.from(random(4096));
+      offset = 0;
+    }
+    const out = pool.slice(offset, offset + bytes);
+    pool.fill(0, offset, offset + bytes);
+    offset += bytes;
+    return out;
+  };
+}

@@ -152,3 +152,27 @@ describe('audit line redaction', () => {
     expect(JSON.parse(lines[1]!).audit.tokenId).toBe('ab');
   });
 });
+
+describe('pooledRandom', () => {
+  it('serves consecutive, non-overlapping copies of the source bytes, one source call per 4 KiB', async () => {
+    const { pooledRandom } = await import('../src/ids.js');
+    const calls: number[] = [];
+    let next = 0;
+    const source = (n: number) => {
+      calls.push(n);
+      return Uint8Array.from({ length: n }, () => next++ & 0xff);
+    };
+    const take = pooledRandom(source);
+    const seen: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const id = take(16);
+      expect(id).toHaveLength(16);
+      seen.push(...id);
+      id.fill(0xee); // a caller's copy is its own
+    }
+    expect(calls).toEqual([4096, 4096]);
+    expect(seen).toEqual(Array.from({ length: 300 * 16 }, (_, i) => i & 0xff));
+    expect(take(5000)).toHaveLength(5000);
+    expect(calls).toEqual([4096, 4096, 5000]);
+  });
+});
