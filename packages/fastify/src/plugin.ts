@@ -45,6 +45,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The verified authority of this request; `null` only on opted-out routes. */
     capability: RequestCapability | null;
+    /** Internal: onRequest left the decision to preValidation (a `body.*` source). */
+    [kJudgeAfterParsing]: boolean;
   }
   interface FastifyContextConfig {
     /** What the route requires, or `false` to opt out of Chit explicitly. */
@@ -64,6 +66,8 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+const kJudgeAfterParsing = Symbol('chit.judgeAfterParsing');
+
 const HEADERS_STAGE: JudgeProgress = Object.freeze({ stage: 'verify' });
 
 const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOptions) => {
@@ -79,6 +83,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
   const notFound: CompiledRoute = { ...unconfigured, notFound: true };
 
   fastify.decorateRequest('capability', null);
+  fastify.decorateRequest(kJudgeAfterParsing, false);
   fastify.decorate('chit', {
     mode: options.mode,
     stats: () => ({ ...judge.stats(), audit: audit.stats() }),
@@ -249,15 +254,20 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
       deny(request, reply, err, HEADERS_STAGE, undefined, url);
       return;
     }
-    if (route.needsBody) return done();
+    if (route.needsBody) {
+      request[kJudgeAfterParsing] = true;
+      return done();
+    }
     decide(request, reply, route, credential, url, done);
   });
 
   fastify.addHook('preValidation', (request, reply, done) => {
+    // Set by onRequest for a protected route whose sources read the body; every other
+    // request passes without looking its route up again.
+    if (request[kJudgeAfterParsing] !== true) return done();
     const cfg = request.routeOptions.config as RouteConfig | undefined;
     const url = cfg?.url;
     const route = routeOf(request, cfg);
-    if (!route.protected || !route.needsBody) return done();
     // Parsed again (cheap, pure): onRequest already rejected a bad credential.
     let credential: DelegationCredential;
     try {
