@@ -47,6 +47,10 @@ export async function startMintHarness(clock: () => number = Date.now): Promise<
       events.push(e);
       await store.appendAudit(e);
     },
+    appendAudits: async (batch) => {
+      events.push(...batch);
+      await store.appendAudits(batch);
+    },
   };
   const rt = await startMint(config, { store: recording, clock });
   const url = await rt.app.listen({ port: 0, host: '127.0.0.1' });
