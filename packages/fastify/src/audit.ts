@@ -41,10 +41,26 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
   let pending = 0;
   let written = 0;
   let lost = 0;
-  const inFlight = new Set<Promise<void>>();
+  // flush() waiters, resolved when `pending` drops to zero (a counter instead of a set of
+  // in-flight promises: no per-event set entry or `finally` promise on the hot path).
+  let idle: (() => void)[] = [];
   // One event-loop turn's events go to the store in one `appendAudits` call (one Redis
   // round trip, one fsync): the batcher shared with the mint service.
   const append = store === undefined ? undefined : createAuditBatcher(store);
+
+  function settled(): void {
+    pending--;
+    if (pending === 0 && idle.length > 0) {
+      const waiters = idle;
+      idle = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  function onWritten(): void {
+    written++;
+    settled();
+  }
 
   function loss(log: FastifyBaseLogger, reason: string): void {
     lost++;
@@ -61,24 +77,22 @@ export function createAuditSink(store: ChitStore | undefined, maxPending: number
         return;
       }
       pending++;
-      const settled = append(event)
-        .then(
-          () => {
-            written++;
-          },
-          () => loss(log, 'audit write failed'),
-        )
-        .finally(() => {
-          pending--;
-          inFlight.delete(settled);
-        });
-      inFlight.add(settled);
+      append(event).then(onWritten, () => {
+        try {
+          loss(log, 'audit write failed');
+        } finally {
+          settled();
+        }
+      });
     },
     stats() {
       return { pending, written, lost };
     },
-    async flush() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    flush() {
+      if (pending === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        idle.push(resolve);
+      });
     },
   };
 }

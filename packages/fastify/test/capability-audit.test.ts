@@ -251,6 +251,58 @@ describe('audit', () => {
     expect(lastAudit().route).toBeUndefined();
   });
 
+  it('flushAudit resolves only once every queued write has settled, written or lost', async () => {
+    const inner = await createEmbeddedStore({ clock });
+    const gates: { open: () => void; fail: boolean }[] = [];
+    const gated: ChitStore = {
+      ...inner,
+      appendAudits(events) {
+        return new Promise<void>((resolve, reject) => {
+          const gate = {
+            fail: gates.length % 2 === 1,
+            open: () =>
+              gate.fail ? reject(new Error('down')) : resolve(inner.appendAudits(events)),
+          };
+          gates.push(gate);
+        });
+      },
+    };
+    const built = await buildApp({ keys, store: gated, audience: 'orders', clock });
+    try {
+      const t = reader();
+      const one = () =>
+        built.app.inject({
+          method: 'GET',
+          url: '/orders/7',
+          headers: { 'x-tenant': '42', ...auth(t.token) },
+        });
+      // One write per turn: let the batcher drain between the two requests.
+      expect((await one()).statusCode).toBe(200);
+      await new Promise((r) => setImmediate(r));
+      expect((await one()).statusCode).toBe(200);
+      await new Promise((r) => setImmediate(r));
+      expect(gates).toHaveLength(2);
+      expect(built.app.chit.stats().audit.pending).toBe(2);
+      let flushed = false;
+      const flushing = built.app.chit.flushAudit().then(() => {
+        flushed = true;
+      });
+      gates[0]!.open();
+      await new Promise((r) => setImmediate(r));
+      expect(flushed).toBe(false);
+      expect(built.app.chit.stats().audit).toEqual({ pending: 1, written: 1, lost: 0 });
+      gates[1]!.open();
+      await flushing;
+      expect(built.app.chit.stats().audit).toEqual({ pending: 0, written: 1, lost: 1 });
+      // Nothing pending: resolves at once.
+      await built.app.chit.flushAudit();
+    } finally {
+      for (const g of gates) g.open();
+      await built.app.close();
+      await inner.close();
+    }
+  });
+
   it('records a denial without a token id when the chain did not verify', async () => {
     const res = await get('/orders/7', { authorization: 'Chit AAAA' });
     expect(res.statusCode).toBe(401);
