@@ -28,6 +28,7 @@ import type { MintContext, RandomBytes } from './context.js';
 import { createGuards } from './guard.js';
 import { installErrorHandlers } from './http-errors.js';
 import { idSource, pooledRandom } from './ids.js';
+import { isoTimeFormatter } from './iso-time.js';
 import { installJsonParser } from './json-body.js';
 import type { KeyRing } from './key-ring.js';
 import { createMetrics } from './metrics.js';
@@ -196,6 +197,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     new Authenticator(options.adminToken, config.mintClients),
     config.authFailureLimit,
   );
+  const isoTime = isoTimeFormatter();
   const nowSeconds = () => Math.floor(clock() / 1000);
   // The audit appends of one event-loop turn go to the store as one batch (one Redis round
   // trip, one fsync); each request still waits until its own event is stored.
@@ -220,7 +222,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
         ...input,
         ...(requestId ? { requestId } : {}),
         id: newId(16, 'hex'),
-        time: new Date(clock()).toISOString(),
+        time: isoTime(clock()),
         caveats: input.caveats ? [...input.caveats] : [],
         decision: input.decision ?? DECISIONS[input.type] ?? null,
       };

@@ -176,3 +176,24 @@ describe('pooledRandom', () => {
     expect(calls).toEqual([4096, 4096, 5000]);
   });
 });
+
+describe('isoTimeFormatter', () => {
+  it('equals Date#toISOString for any time, in any order (seeded)', async () => {
+    const { isoTimeFormatter } = await import('../src/iso-time.js');
+    const iso = isoTimeFormatter();
+    let seed = 0x9e3779b9;
+    const rand = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const edges = [0, 1, 9, 10, 99, 100, 999, 1000, -1, -1001, 1767225599999, 1767225600000];
+    edges.push(253402300799999, 253402300800000, 8.64e15, -8.64e15, 1.5, 1767225600000.5);
+    const times = [...edges];
+    for (let i = 0; i < 5000; i++) {
+      const base = Math.floor(rand() * 253402300800000);
+      times.push(base, base + Math.floor(rand() * 3000)); // often the same second twice
+      times.push(Math.floor((rand() - 0.5) * 1.7e15));
+    }
+    for (const t of times) expect(iso(t)).toBe(new Date(t).toISOString());
+  });
+});
