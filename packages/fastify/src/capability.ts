@@ -91,7 +91,9 @@ export function buildRequestCapability(
     budgets: cap.budgets,
     via: cap.via,
     fingerprint: fps[fps.length - 1] ?? '',
-    context: Object.freeze({ ...context }),
+    // The context is built afresh for each request and held by nothing else: frozen in
+    // place rather than copied.
+    context: Object.freeze(context),
     narrow: (input) => narrowToken(token, input, clock),
     delegationHeaders: (audience, options) =>
       delegateToken(token, audience, service, clock, options),
