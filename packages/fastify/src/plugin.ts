@@ -214,10 +214,14 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
       deny(request, reply, err, seen, context.tenant, url);
       return;
     }
-    if (result === null) return done();
+    if (result === null) {
+      done();
+      return;
+    }
     if (!isPromise(result)) {
       allow(request, credential, context, result, url);
-      return done();
+      done();
+      return;
     }
     result.then(
       (cap) => {
