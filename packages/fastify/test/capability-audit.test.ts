@@ -46,19 +46,6 @@ const reader = () => track(mintToken({ caveats: readerCaveats() }));
 const get = (url: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'GET', url, headers: { 'x-tenant': '42', ...headers } });
 
-function _expectDenied(
-  res: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
-  status: number,
-  code: string,
-) {
-  expect(res.statusCode).toBe(status);
-  const body = res.json() as { error: { code: string; message: string } };
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  if (status === 401) expect(res.headers['www-authenticate']).toBe('Chit');
-  else expect(res.headers['www-authenticate']).toBeUndefined();
-}
-
 describe('request.capability', () => {
   it('is frozen, carries no token, narrows and delegates', async () => {
     let seen: NonNullable<import('fastify').FastifyRequest['capability']> | undefined;

@@ -3,6 +3,7 @@ import type { ChitStore } from '@chit/store';
 import { type CapturedLogs, captureLogs } from '@chit/testkit';
 import { caveat, encode, mint, toHex } from '@chit/token';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { type ChitPluginOptions, chit } from '../src/index.js';
 
 export const KEY = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 255);
@@ -125,6 +126,20 @@ export async function buildApp(
   app.get('/plain', async (req) => ({ tokenId: req.capability?.tokenId }));
   await app.ready();
   return { app, logs };
+}
+
+/** Asserts a rejection: exact status and code, the error body's shape, and `WWW-Authenticate: Chit` exactly on 401. */
+export function expectDenied(
+  res: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+) {
+  expect(res.statusCode).toBe(status);
+  const body = res.json() as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  if (status === 401) expect(res.headers['www-authenticate']).toBe('Chit');
+  else expect(res.headers['www-authenticate']).toBeUndefined();
 }
 
 export type { ChitStore };

@@ -20,6 +20,7 @@ import {
   auth,
   buildApp,
   type ChitStore,
+  expectDenied,
   KEY_HEX,
   keys,
   mintToken,
@@ -53,19 +54,6 @@ afterAll(async () => {
 const reader = () => track(mintToken({ caveats: readerCaveats() }));
 const get = (url: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'GET', url, headers: { 'x-tenant': '42', ...headers } });
-
-function expectDenied(
-  res: { statusCode: number; json(): unknown; headers: Record<string, unknown> },
-  status: number,
-  code: string,
-) {
-  expect(res.statusCode).toBe(status);
-  const body = res.json() as { error: { code: string; message: string } };
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  if (status === 401) expect(res.headers['www-authenticate']).toBe('Chit');
-  else expect(res.headers['www-authenticate']).toBeUndefined();
-}
 
 describe('deny by default', () => {
   it('protects declared routes, unconfigured routes, unknown routes, HEAD and OPTIONS', async () => {
