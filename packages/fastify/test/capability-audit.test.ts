@@ -3,48 +3,21 @@
  * decision, over the embedded store.
  */
 import { auditEventSchema, createEmbeddedStore } from '@chit/store';
-import type { CapturedLogs } from '@chit/testkit';
 import { caveat, verifyChain } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  assertNoSecretsInLogs,
   auth,
   buildApp,
   type ChitStore,
-  KEY_HEX,
+  embeddedSuite,
   keys,
   mintToken,
   readerCaveats,
-  testClock,
 } from './helpers.js';
 
-const clock = testClock();
-let store: ChitStore;
-let app: FastifyInstance;
-let logs: CapturedLogs;
-const secrets: string[] = [KEY_HEX];
-
-function track<T extends { token: string }>(t: T): T {
-  secrets.push(t.token);
-  return t;
-}
-
-beforeAll(async () => {
-  store = await createEmbeddedStore({ clock });
-  ({ app, logs } = await buildApp({ keys, store, audience: 'orders', clock }));
-});
-
-afterAll(async () => {
-  await app.close();
-  logs.assertNoSecrets(secrets);
-  assertNoSecretsInLogs(secrets);
-  await store.close();
-});
-
-const reader = () => track(mintToken({ caveats: readerCaveats() }));
-const get = (url: string, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'GET', url, headers: { 'x-tenant': '42', ...headers } });
+const suite = embeddedSuite();
+const { clock, track, reader, get } = suite;
 
 describe('request.capability', () => {
   it('is frozen, carries no token, narrows and delegates', async () => {
@@ -102,8 +75,8 @@ async function buildAppWithCapture(
 ): Promise<FastifyInstance> {
   const { default: Fastify } = await import('fastify');
   const { chit } = await import('../src/index.js');
-  const a = Fastify({ logger: { level: 'info', stream: logs.stream } });
-  await a.register(chit, { keys, store, audience: 'orders', clock });
+  const a = Fastify({ logger: { level: 'info', stream: suite.logs.stream } });
+  await a.register(chit, { keys, store: suite.store, audience: 'orders', clock });
   a.get(
     '/cap/:id',
     { config: { chit: { action: 'read', resource: 'orders/:id', tenant: 'headers.x-tenant' } } },
@@ -119,11 +92,11 @@ async function buildAppWithCapture(
 describe('audit', () => {
   it('records one event per decision, allow and deny, in the store and the log', async () => {
     const t = reader();
-    const before = logs.records().filter((r) => r.chitAudit !== undefined).length;
+    const before = suite.logs.records().filter((r) => r.chitAudit !== undefined).length;
     expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
     expect((await get('/orders/7', { ...auth(t.token), 'x-tenant': '43' })).statusCode).toBe(403);
-    await app.chit.flushAudit();
-    const page = await store.queryAudit({ tokenId: t.tokenId });
+    await suite.app.chit.flushAudit();
+    const page = await suite.store.queryAudit({ tokenId: t.tokenId });
     expect(page.events.map((e) => [e.type, e.decision, e.code])).toEqual([
       ['verify.allow', 'allow', undefined],
       ['verify.deny', 'deny', 'ERR_CAVEAT_UNSATISFIED'],
@@ -137,12 +110,12 @@ describe('audit', () => {
       kid: 'k1',
     });
     expect(allow.caveats).toEqual(readerCaveats());
-    const logged = logs.records().filter((r) => r.chitAudit !== undefined);
+    const logged = suite.logs.records().filter((r) => r.chitAudit !== undefined);
     expect(logged.length - before).toBe(2);
     // Built on the hot path without the parser: every event must still fit the schema.
     for (const r of logged) expect(() => auditEventSchema.parse(r.chitAudit)).not.toThrow();
     for (const e of page.events) expect(auditEventSchema.parse(e)).toEqual(e);
-    expect(app.chit.stats().audit.lost).toBe(0);
+    expect(suite.app.chit.stats().audit.lost).toBe(0);
   });
 
   it('records the W3C traceparent trace id, else the token’s trace claim', async () => {
@@ -152,8 +125,8 @@ describe('audit', () => {
     expect((await get('/orders/7', { ...auth(t.token), traceparent: 'garbage' })).statusCode).toBe(
       200,
     );
-    await app.chit.flushAudit();
-    const page = await store.queryAudit({ tokenId: t.tokenId });
+    await suite.app.chit.flushAudit();
+    const page = await suite.store.queryAudit({ tokenId: t.tokenId });
     expect(page.events.map((e) => e.traceId)).toEqual([
       '4bf92f3577b34da6a3ce929d0e0e4736',
       't-from-token',
@@ -214,7 +187,7 @@ describe('audit', () => {
   it('names the route in the audit event of every decision, and none on a 404', async () => {
     const t = reader();
     const lastAudit = () =>
-      logs
+      suite.logs
         .records()
         .filter((r) => r.chitAudit !== undefined)
         .at(-1)!.chitAudit as Record<string, unknown>;
@@ -293,7 +266,7 @@ describe('audit', () => {
   it('records a denial without a token id when the chain did not verify', async () => {
     const res = await get('/orders/7', { authorization: 'Chit AAAA' });
     expect(res.statusCode).toBe(401);
-    const last = logs
+    const last = suite.logs
       .records()
       .filter((r) => r.chitAudit !== undefined)
       .at(-1)!.chitAudit as Record<string, unknown>;

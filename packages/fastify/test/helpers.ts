@@ -1,9 +1,9 @@
 /** Shared test fixtures: keys, minting, an app with representative routes. */
-import type { ChitStore } from '@chit/store';
+import { type ChitStore, createEmbeddedStore } from '@chit/store';
 import { type CapturedLogs, captureLogs } from '@chit/testkit';
 import { caveat, encode, mint, toHex } from '@chit/token';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type ChitPluginOptions, chit } from '../src/index.js';
 
 export const KEY = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 255);
@@ -140,6 +140,54 @@ export function expectDenied(
   expect(typeof body.error.message).toBe('string');
   if (status === 401) expect(res.headers['www-authenticate']).toBe('Chit');
   else expect(res.headers['www-authenticate']).toBeUndefined();
+}
+
+/** The embedded-store app of a suite: filled in by `beforeAll`, read it inside tests only. */
+export interface EmbeddedSuite {
+  readonly clock: ReturnType<typeof testClock>;
+  store: ChitStore;
+  app: FastifyInstance;
+  logs: CapturedLogs;
+  /** Remembers a minted token so the suite's log scan fails if it ever appears. */
+  track<T extends { token: string }>(t: T): T;
+  /** A tenant-42 reader of orders, tracked. */
+  reader(): { token: string; tokenId: string };
+  /** `GET url` with `x-tenant: 42`. */
+  get(url: string, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+}
+
+/**
+ * One app over an embedded store for the calling suite, closed in `afterAll`, whose logs
+ * are then scanned for the key and every tracked token.
+ */
+export function embeddedSuite(): EmbeddedSuite {
+  const secrets: string[] = [KEY_HEX];
+  const s = {
+    clock: testClock(),
+    track<T extends { token: string }>(t: T): T {
+      secrets.push(t.token);
+      return t;
+    },
+    reader: () => s.track(mintToken({ caveats: readerCaveats() })),
+    get: (url: string, headers: Record<string, string> = {}) =>
+      s.app.inject({ method: 'GET', url, headers: { 'x-tenant': '42', ...headers } }),
+  } as EmbeddedSuite;
+  beforeAll(async () => {
+    s.store = await createEmbeddedStore({ clock: s.clock });
+    ({ app: s.app, logs: s.logs } = await buildApp({
+      keys,
+      store: s.store,
+      audience: 'orders',
+      clock: s.clock,
+    }));
+  });
+  afterAll(async () => {
+    await s.app.close();
+    s.logs.assertNoSecrets(secrets);
+    assertNoSecretsInLogs(secrets);
+    await s.store.close();
+  });
+  return s;
 }
 
 export type { ChitStore };

@@ -2,8 +2,6 @@
  * The plugin over the embedded store: deny by default (unknown routes, HEAD, OPTIONS,
  * opt-out), and every allow and rejection path with its exact code and status.
  */
-import { createEmbeddedStore } from '@chit/store';
-import type { CapturedLogs } from '@chit/testkit';
 import {
   addFirstPartyCaveat,
   addThirdPartyCaveat,
@@ -13,47 +11,11 @@ import {
   encode,
   parseToken,
 } from '@chit/token';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertNoSecretsInLogs,
-  auth,
-  buildApp,
-  type ChitStore,
-  expectDenied,
-  KEY_HEX,
-  keys,
-  mintToken,
-  readerCaveats,
-  testClock,
-} from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { auth, embeddedSuite, expectDenied, keys, mintToken, readerCaveats } from './helpers.js';
 
-const clock = testClock();
-let store: ChitStore;
-let app: FastifyInstance;
-let logs: CapturedLogs;
-const secrets: string[] = [KEY_HEX];
-
-function track<T extends { token: string }>(t: T): T {
-  secrets.push(t.token);
-  return t;
-}
-
-beforeAll(async () => {
-  store = await createEmbeddedStore({ clock });
-  ({ app, logs } = await buildApp({ keys, store, audience: 'orders', clock }));
-});
-
-afterAll(async () => {
-  await app.close();
-  logs.assertNoSecrets(secrets);
-  assertNoSecretsInLogs(secrets);
-  await store.close();
-});
-
-const reader = () => track(mintToken({ caveats: readerCaveats() }));
-const get = (url: string, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'GET', url, headers: { 'x-tenant': '42', ...headers } });
+const suite = embeddedSuite();
+const { clock, track, reader, get } = suite;
 
 describe('deny by default', () => {
   it('protects declared routes, unconfigured routes, unknown routes, HEAD and OPTIONS', async () => {
@@ -66,7 +28,7 @@ describe('deny by default', () => {
       ['DELETE', '/orders/7'],
       ['POST', '/orders/7/refund'],
     ] as const) {
-      const res = await app.inject({ method, url });
+      const res = await suite.app.inject({ method, url });
       expect(res.statusCode, `${method} ${url}`).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Chit');
       if (method !== 'HEAD') expectDenied(res, 401, 'ERR_TOKEN_MISSING');
@@ -81,7 +43,7 @@ describe('deny by default', () => {
     a.register(async (child) => {
       child.get('/child', async () => 'open?');
     });
-    await a.register(chit, { keys, store, audience: 'orders', clock });
+    await a.register(chit, { keys, store: suite.store, audience: 'orders', clock });
     a.register(async (child) => {
       child.get('/child-after', async () => 'open?');
     });
@@ -132,7 +94,7 @@ describe('allow', () => {
   it('reads attributes from the body in preValidation', async () => {
     const t = track(mintToken({ caveats: [...readerCaveats(), caveat.attribute('amount', '5')] }));
     const post = (amount: unknown) =>
-      app.inject({
+      suite.app.inject({
         method: 'POST',
         url: '/orders/7/refund',
         headers: { 'x-tenant': '42', ...auth(t.token) },
@@ -164,7 +126,7 @@ describe('each rejection: exact code and status', () => {
     );
     expectDenied(await get('/orders/7', { authorization: 'chit abc' }), 401, 'ERR_TOKEN_MALFORMED');
     const { token } = reader();
-    const res = await app.inject({
+    const res = await suite.app.inject({
       method: 'GET',
       url: '/orders/7',
       headers: {
@@ -261,7 +223,7 @@ describe('each rejection: exact code and status', () => {
     const discharge = encode(
       bindDischarge(primary, createMacaroon({ rootKey: caveatKey, identifier: 'approve-refund' })),
     );
-    secrets.push(discharge);
+    track({ token: discharge });
     const ok = await get('/orders/7', { ...auth(t.token), 'chit-discharges': discharge });
     expect(ok.statusCode).toBe(200);
     const other = reader();
@@ -279,7 +241,7 @@ describe('each rejection: exact code and status', () => {
   it('401 ERR_TOKEN_REVOKED after a revocation by token id', async () => {
     const t = reader();
     expect((await get('/orders/7', auth(t.token))).statusCode).toBe(200);
-    await store.revoke({
+    await suite.store.revoke({
       kind: 'token',
       value: t.tokenId,
       revokedAt: clock() / 1000,
