@@ -59,18 +59,20 @@ export function mint(options: MintOptions): MacaroonV2 {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
   const key = toRootKey(options.key, 'options.key');
+  const conditions =
+    options.caveats === undefined ? [] : checkConditions(options.caveats, 'options.caveats');
+  // The identifier seals how many caveats are the minter's: claims come only from those.
   const identifier = encodeIdentifier(
     {
       kid: options.kid,
       tokenId: options.tokenId,
       issuedAt: options.issuedAt,
+      sealed: conditions.length,
       ...(options.session !== undefined ? { session: options.session } : {}),
     },
     'options',
   );
   const location = toLocation(options.location, 'options.location');
-  const conditions =
-    options.caveats === undefined ? [] : checkConditions(options.caveats, 'options.caveats');
   const root = createFromIdentifier(key, identifier, location);
   return conditions.length === 0 ? root : appendConditions(root, conditions);
 }

@@ -1,7 +1,12 @@
 /**
- * The Chit identifier (layout version 1), see docs/protocol.md:
+ * The Chit identifier, see docs/protocol.md. Version 2 (written by `mint`):
  *
- *   0xC1 | kidLen(1) kid | tokenId(16) | issuedAt uvarint | [sessionLen(1) session]
+ *   0xC2 | kidLen(1) kid | tokenId(16) | issuedAt uvarint | sealed uvarint | [sessionLen(1) session]
+ *
+ * `sealed` is how many caveats the minter itself added: the identifier is signed with the
+ * root key, so the count is the one thing a holder cannot change, and it marks where the
+ * minter's caveats end and holders' begin (claims come only from the sealed prefix, see
+ * docs/protocol.md "Claims"). Version 1 (0xC1, no `sealed`) still decodes, as sealed = 0.
  *
  * 0xC1 can never start valid UTF-8, so a Chit identifier is never confused with the text
  * identifiers of plain macaroons. Every field has one encoding (minimal varint, no trailing
@@ -15,6 +20,13 @@ import type { ChitIdentifier } from './types.js';
  * @example bytes[0] === IDENTIFIER_V1 // a Chit identifier
  */
 export const IDENTIFIER_V1 = 0xc1;
+/**
+ * First byte of a version-2 Chit identifier (the one `mint` writes).
+ * @example bytes[0] === IDENTIFIER_V2 // carries the sealed caveat count
+ */
+export const IDENTIFIER_V2 = 0xc2;
+/** Most caveats a minter may seal (a token holds at most this many anyway). */
+const MAX_SEALED = 0xffff;
 /** Largest accepted issue time (2^40 - 1 seconds: beyond year 36000). */
 const MAX_ISSUED_AT = 2 ** 40 - 1;
 const KID_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -39,6 +51,8 @@ export interface IdentifierInput {
   readonly issuedAt: number;
   /** Optional session id: 1-255 UTF-8 bytes, no control characters. */
   readonly session?: string;
+  /** How many caveats the minter adds right after the identifier (default 0). */
+  readonly sealed?: number;
 }
 
 /**
@@ -64,6 +78,11 @@ export function isValidSession(session: string): boolean {
 export function encodeIdentifier(input: IdentifierInput, name = 'identifier'): Uint8Array {
   if (typeof input !== 'object' || input === null) throw new TypeError(`${name} must be an object`);
   const { kid, tokenId, issuedAt, session } = input;
+  const sealed = input.sealed ?? 0;
+  if (typeof sealed !== 'number') throw new TypeError(`${name}.sealed must be a number`);
+  if (!Number.isSafeInteger(sealed) || sealed < 0 || sealed > MAX_SEALED) {
+    throw new RangeError(`${name}.sealed must be an integer from 0 to ${MAX_SEALED}`);
+  }
   if (typeof kid !== 'string') throw new TypeError(`${name}.kid must be a string`);
   if (!KID_RE.test(kid))
     throw new RangeError(`${name}.kid must be 1-64 characters of [A-Za-z0-9._-]`);
@@ -82,10 +101,10 @@ export function encodeIdentifier(input: IdentifierInput, name = 'identifier'): U
     sessionBytes = utf8Encode(session);
   }
   const out = new Uint8Array(
-    2 + kid.length + 16 + 6 + (sessionBytes ? 1 + sessionBytes.length : 0),
+    2 + kid.length + 16 + 6 + 3 + (sessionBytes ? 1 + sessionBytes.length : 0),
   );
   let o = 0;
-  out[o++] = IDENTIFIER_V1;
+  out[o++] = IDENTIFIER_V2;
   out[o++] = kid.length;
   for (let i = 0; i < kid.length; i++) out[o++] = kid.charCodeAt(i);
   out.set(tokenId, o);
@@ -96,6 +115,12 @@ export function encodeIdentifier(input: IdentifierInput, name = 'identifier'): U
     t = Math.floor(t / 128);
   }
   out[o++] = t;
+  let c = sealed;
+  while (c >= 0x80) {
+    out[o++] = (c & 0x7f) | 0x80;
+    c >>>= 7;
+  }
+  out[o++] = c;
   if (sessionBytes) {
     out[o++] = sessionBytes.length;
     out.set(sessionBytes, o);
@@ -130,7 +155,10 @@ export function decodeIdentifierRange(
   start: number,
   end: number,
 ): ChitIdentifier | null {
-  if (end - start < 2 + 1 + 16 + 1 || bytes[start] !== IDENTIFIER_V1) return null;
+  const first = bytes[start];
+  if (end - start < 2 + 1 + 16 + 1 || (first !== IDENTIFIER_V1 && first !== IDENTIFIER_V2)) {
+    return null;
+  }
   const n = end;
   const kidLen = bytes[start + 1]!;
   let o = start + 2 + kidLen;
@@ -161,6 +189,21 @@ export function decodeIdentifierRange(
     }
   }
   if (issuedAt > MAX_ISSUED_AT) return null;
+  let sealed = 0;
+  if (first === IDENTIFIER_V2) {
+    scale = 1;
+    for (let i = 0; ; i++) {
+      if (o >= n || i > 2) return null;
+      const b = bytes[o++]!;
+      sealed += (b & 0x7f) * scale;
+      scale *= 128;
+      if ((b & 0x80) === 0) {
+        if (b === 0 && i > 0) return null; // non-minimal
+        break;
+      }
+    }
+    if (sealed > MAX_SEALED) return null;
+  }
   let session: string | undefined;
   if (o < n) {
     const sl = bytes[o++]!;
@@ -169,7 +212,8 @@ export function decodeIdentifierRange(
     if (s === null || CONTROL_RE.test(s)) return null;
     session = s;
   }
+  const version = first === IDENTIFIER_V2 ? 2 : 1;
   return session === undefined
-    ? Object.freeze({ version: 1, kid, tokenId, issuedAt })
-    : Object.freeze({ version: 1, kid, tokenId, issuedAt, session });
+    ? Object.freeze({ version, kid, tokenId, issuedAt, sealed })
+    : Object.freeze({ version, kid, tokenId, issuedAt, sealed, session });
 }

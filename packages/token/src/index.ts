@@ -45,7 +45,8 @@ export {
 export { attenuate, type MintOptions, mint } from './chit.js';
 export * from './errors.js';
 export { decodeIdentifier, encodeIdentifier, type IdentifierInput } from './identifier.js';
-export { DEFAULT_LIMITS } from './limits.js';
+export { LEEWAY_SECONDS, stateLifetime } from './lifetimes.js';
+export { DEFAULT_LIMITS, MAX_BUDGETS } from './limits.js';
 export { MacaroonV2 } from './macaroon.js';
 export { decode, parseToken } from './parse.js';
 export type * from './types.js';

@@ -18,6 +18,15 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxDischarges: 16,
 });
 
+/**
+ * Most `uses <= N` budgets one request may carry (primary and discharges together). The
+ * core refuses a token with more after verification (`ERR_CAVEAT_MALFORMED`) and every
+ * store accepts at least this many in one `consumeBudgets` call: one number, so no layer
+ * can be handed more than the next one takes.
+ * @example if (cap.budgets.length > MAX_BUDGETS) throw new RangeError('budgets')
+ */
+export const MAX_BUDGETS = 64;
+
 const KEYS = ['maxTokenBytes', 'maxCaveats', 'maxConditionBytes', 'maxDischarges'] as const;
 
 /**

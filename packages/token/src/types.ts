@@ -40,8 +40,8 @@ export interface Macaroon {
  * @example decodeIdentifier(m.identifier)?.tokenId
  */
 export interface ChitIdentifier {
-  /** Layout version. */
-  readonly version: 1;
+  /** Layout version (2 is written; 1 still decodes, with `sealed` 0). */
+  readonly version: 1 | 2;
   /** Key id: selects the master key. 1-64 chars of `[A-Za-z0-9._-]`. */
   readonly kid: string;
   /** Random 128-bit token id, 32 lowercase hex characters. Names the token family. */
@@ -50,6 +50,12 @@ export interface ChitIdentifier {
   readonly issuedAt: number;
   /** Session the token was minted for, if any. */
   readonly session?: string;
+  /**
+   * How many caveats the minter added (version 2; 0 for version 1): the first `sealed`
+   * caveats are the minter's, the rest were appended by holders. Claims come only from
+   * the sealed ones.
+   */
+  readonly sealed: number;
 }
 
 /**
@@ -111,6 +117,13 @@ export interface Budget {
   readonly key: string;
   /** Maximum number of uses. */
   readonly limit: number;
+  /**
+   * The earliest `expires` of the chain up to (and including) the caveat that added this
+   * budget, in Unix seconds; `null` when that prefix has none. Every token that shares
+   * the counter carries that prefix, so none outlives this: the counter must live until
+   * `stateLifetime(expiresAt)`. Never taken from caveats appended after the budget.
+   */
+  readonly expiresAt: number | null;
 }
 
 /**
@@ -152,6 +165,12 @@ export interface VerifiedCapability {
   readonly attributes: Readonly<Record<string, readonly string[]>>;
   /** Effective expiry (Unix seconds), the earliest `expires`; `null` when none. */
   readonly expiresAt: number | null;
+  /**
+   * The earliest `expires` of the primary chain alone (discharges excluded), or `null`:
+   * no descendant of this token (same prefix, more caveats) outlives it. Revocation
+   * entries for this token live until `stateLifetime(chainExpiresAt)`.
+   */
+  readonly chainExpiresAt: number | null;
   /** Effective not-before (Unix seconds), the latest `not-before`; `null` when none. */
   readonly notBefore: number | null;
   /** Usage budgets the caller must consume in its store before allowing the request. */

@@ -189,6 +189,7 @@ export function verifyChain(token: TokenInput, options: VerifyChainOptions): Ver
       walk.conditionFingerprints,
       walk.fingerprints,
       walk.thirdParty.map(thirdPartyInfo),
+      walk.dischargeStarts,
     );
   }
   if (cache !== undefined && cacheKey !== null) {

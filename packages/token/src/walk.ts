@@ -31,6 +31,8 @@ export interface WalkResult {
   readonly fingerprints: string[];
   /** Third-party caveats of the primary. */
   readonly thirdParty: Caveat[];
+  /** Index in `conditions` where each discharge's conditions begin, in walk order. */
+  readonly dischargeStarts: number[];
 }
 
 interface Pending {
@@ -85,6 +87,7 @@ export function walkChain(
   const conditionFingerprints: string[] = [];
   const fingerprints: string[] = [];
   const thirdParty: Caveat[] = [];
+  const dischargeStarts: number[] = [];
   let pending: Pending[] | undefined;
 
   chainStart(rootKey, primary.identifier, SIG);
@@ -112,7 +115,7 @@ export function walkChain(
   if (!wordsEqualBytes(SIG, 0, primarySig, 0)) throw new SignatureInvalidError();
 
   if (discharges.length === 0 && pending === undefined) {
-    return { conditions, conditionFingerprints, fingerprints, thirdParty };
+    return { conditions, conditionFingerprints, fingerprints, thirdParty, dischargeStarts };
   }
   for (let i = 0; i < discharges.length; i++) {
     for (let j = 0; j < i; j++) {
@@ -140,6 +143,7 @@ export function walkChain(
       throw new DischargeInvalidError('discharges are invalid: discharge reused (cycle)');
     used[index] = true;
     const d = discharges[index]!;
+    dischargeStarts.push(conditions.length);
     chainStart(dk, d.identifier, SIG);
     for (const c of d.caveats) {
       if (c.vid === undefined) {
@@ -157,5 +161,5 @@ export function walkChain(
   for (let j = 0; j < used.length; j++) {
     if (!used[j]) throw new DischargeInvalidError('discharges are invalid: unused discharge');
   }
-  return { conditions, conditionFingerprints, fingerprints, thirdParty };
+  return { conditions, conditionFingerprints, fingerprints, thirdParty, dischargeStarts };
 }

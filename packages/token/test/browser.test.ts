@@ -57,7 +57,12 @@ function scenario(c: typeof chit, key: number[], auth: number[], now: number) {
     tokenId: new Uint8Array(16).fill(7),
     issuedAt: now,
     session: 's-1',
-    caveats: [c.caveat.tenant('42'), c.caveat.resource('orders/*'), c.caveat.expires(now + 60)],
+    caveats: [
+      c.caveat.tenant('42'),
+      c.caveat.resource('orders/*'),
+      c.caveat.expires(now + 60),
+      c.caveat.principal('alice'),
+    ],
   });
   m = c.attenuate(c.encode(m), [c.caveat.action('read')]);
   m = c.addThirdPartyCaveat(m, {
@@ -70,7 +75,7 @@ function scenario(c: typeof chit, key: number[], auth: number[], now: number) {
     m,
     c.attenuate(c.createMacaroon({ rootKey: a, identifier: 'is-alice' }), [
       c.caveat.principal('alice'),
-    ]),
+    ]), // a check: it repeats the minter's sealed claim
   );
   const primary = c.encode(m);
   const discharge = c.encode(d);

@@ -7,7 +7,8 @@ import type { RequestContext, VerifiedCapability } from '../src/types.js';
 export function capOf(conditions: readonly string[], session?: string): VerifiedCapability {
   return resolveCapability({
     identifier: {
-      version: 1,
+      version: 2,
+      sealed: conditions.length,
       kid: 'k1',
       tokenId: '0123456789abcdef0123456789abcdef',
       issuedAt: 1_700_000_000,
@@ -75,8 +76,8 @@ describe('resolveCapability', () => {
     expect(cap.expiresAt).toBe(1_900_000_000);
     expect(cap.notBefore).toBe(200);
     expect(cap.budgets).toEqual([
-      { key: 'fp14', limit: 10 },
-      { key: 'fp15', limit: 5 },
+      { key: 'fp14', limit: 10, expiresAt: 1_900_000_000 },
+      { key: 'fp15', limit: 5, expiresAt: 1_900_000_000 },
     ]);
     expect(cap.principal).toBe('user-1');
     expect(cap.role).toBe('agent');
@@ -141,7 +142,13 @@ describe('resolveCapability', () => {
   });
 
   it('rejects misuse with TypeError/RangeError', () => {
-    const identifier = { version: 1, kid: 'k', tokenId: 'a'.repeat(32), issuedAt: 0 } as const;
+    const identifier = {
+      version: 2,
+      sealed: 0,
+      kid: 'k',
+      tokenId: 'a'.repeat(32),
+      issuedAt: 0,
+    } as const;
     const base = { identifier, fingerprints: [], thirdParty: [] };
     expect(() =>
       resolveCapability({ ...base, conditions: ['tenant = 1'], conditionFingerprints: [] }),

@@ -161,7 +161,13 @@ const context: fc.Arbitrary<RequestContext> = fc.record(
 
 function capOf(conditions: readonly string[]): VerifiedCapability {
   return resolveCapability({
-    identifier: { version: 1, kid: 'k1', tokenId: '0'.repeat(32), issuedAt: 0 },
+    identifier: {
+      version: 2,
+      sealed: conditions.length,
+      kid: 'k1',
+      tokenId: '0'.repeat(32),
+      issuedAt: 0,
+    },
     conditions,
     conditionFingerprints: conditions.map((_, i) => `fp${i + 1}`),
     fingerprints: ['fp0', ...conditions.map((_, i) => `fp${i + 1}`)],

@@ -4,7 +4,7 @@ import type { ChitError } from '../src/errors.js';
 
 function decide(patterns: string | string[], resource: unknown): string {
   const cap = resolveCapability({
-    identifier: { version: 1, kid: 'k1', tokenId: 'f'.repeat(32), issuedAt: 0 },
+    identifier: { version: 2, sealed: 1, kid: 'k1', tokenId: 'f'.repeat(32), issuedAt: 0 },
     conditions: [caveat.resource(patterns)],
     conditionFingerprints: ['fp1'],
     fingerprints: ['fp0', 'fp1'],
@@ -87,7 +87,7 @@ describe('resource matching', () => {
 
   it('requires a match of every resource caveat (attenuation narrows)', () => {
     const cap = resolveCapability({
-      identifier: { version: 1, kid: 'k1', tokenId: 'f'.repeat(32), issuedAt: 0 },
+      identifier: { version: 2, sealed: 2, kid: 'k1', tokenId: 'f'.repeat(32), issuedAt: 0 },
       conditions: ['resource = orders/**', 'resource in [orders/7/*,users/*]'],
       conditionFingerprints: ['fp1', 'fp2'],
       fingerprints: ['fp0', 'fp1', 'fp2'],

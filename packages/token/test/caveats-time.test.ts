@@ -7,7 +7,13 @@ const ALLOWED = 'ALLOWED';
 
 function capOf(conditions: readonly string[]): VerifiedCapability {
   return resolveCapability({
-    identifier: { version: 1, kid: 'k1', tokenId: '0123456789abcdef0123456789abcdef', issuedAt: 0 },
+    identifier: {
+      version: 2,
+      sealed: conditions.length,
+      kid: 'k1',
+      tokenId: '0123456789abcdef0123456789abcdef',
+      issuedAt: 0,
+    },
     conditions,
     conditionFingerprints: conditions.map((_, i) => `fp${i + 1}`),
     fingerprints: ['fp0', ...conditions.map((_, i) => `fp${i + 1}`)],

@@ -9,11 +9,23 @@ const tokenId = fromHex('00112233445566778899aabbccddeeff')!;
 describe('Chit identifier', () => {
   it('has the documented layout', () => {
     const id = encodeIdentifier({ kid: 'k1', tokenId, issuedAt: 1767225600 });
-    // 0xC1 | kidLen | "k1" | tokenId | uvarint(1767225600)
-    expect(toHex(id)).toBe(`c1026b31${toHex(tokenId)}80f2d6ca06`);
-    expect(id.length).toBe(25);
+    // 0xC2 | kidLen | "k1" | tokenId | uvarint(1767225600) | uvarint(sealed)
+    expect(toHex(id)).toBe(`c2026b31${toHex(tokenId)}80f2d6ca0600`);
+    expect(id.length).toBe(26);
     const withSession = encodeIdentifier({ kid: 'k1', tokenId, issuedAt: 0, session: 's-1' });
-    expect(toHex(withSession)).toBe(`c1026b31${toHex(tokenId)}0003732d31`);
+    expect(toHex(withSession)).toBe(`c2026b31${toHex(tokenId)}000003732d31`);
+    const sealed = encodeIdentifier({ kid: 'k1', tokenId, issuedAt: 0, sealed: 200 });
+    expect(toHex(sealed)).toBe(`c2026b31${toHex(tokenId)}00c801`);
+  });
+  it('still decodes version 1 (0xC1, no sealed count) as sealed 0', () => {
+    expect(decodeIdentifier(fromHex(`c1026b31${toHex(tokenId)}0003732d31`)!)).toEqual({
+      version: 1,
+      kid: 'k1',
+      tokenId: toHex(tokenId),
+      issuedAt: 0,
+      sealed: 0,
+      session: 's-1',
+    });
   });
   it('round-trips every valid input', () => {
     fc.assert(
@@ -22,19 +34,22 @@ describe('Chit identifier', () => {
         fc.uint8Array({ minLength: 16, maxLength: 16 }),
         fc.integer({ min: 0, max: 2 ** 40 - 1 }),
         fc.option(fc.stringMatching(/^[a-z0-9:@ -]{1,80}$/), { nil: undefined }),
-        (kid, tid, issuedAt, session) => {
+        fc.integer({ min: 0, max: 0xffff }),
+        (kid, tid, issuedAt, session, sealed) => {
           const bytes = encodeIdentifier({
             kid,
             tokenId: tid,
             issuedAt,
+            sealed,
             ...(session !== undefined ? { session } : {}),
           });
           const d = decodeIdentifier(bytes);
           expect(d).toEqual({
-            version: 1,
+            version: 2,
             kid,
             tokenId: toHex(tid),
             issuedAt,
+            sealed,
             ...(session !== undefined ? { session } : {}),
           });
           expect(Object.isFrozen(d)).toBe(true);
@@ -51,7 +66,10 @@ describe('Chit identifier', () => {
       new Uint8Array(0),
       good.subarray(0, good.length - 1), // truncated session
       new Uint8Array([...good, 0]), // trailing byte
-      new Uint8Array([0xc2, ...good.subarray(1)]), // unknown version
+      new Uint8Array([0xc3, ...good.subarray(1)]), // unknown version
+      fromHex(`c2026b31${toHex(tokenId)}008000`)!, // non-minimal sealed varint
+      fromHex(`c2026b31${toHex(tokenId)}00808004`)!, // sealed above 0xffff
+      fromHex(`c2026b31${toHex(tokenId)}00`)!, // no sealed count
       new Uint8Array([0xc1, 0, ...good.subarray(2)]), // empty kid
       new Uint8Array([0xc1, 2, 0x6b, 0x21, ...good.subarray(4)]), // kid with '!'
       fromHex(`c1026b31${toHex(tokenId)}8000`)!, // non-minimal varint
@@ -76,6 +94,9 @@ describe('Chit identifier', () => {
       TypeError,
     );
     expect(() => encodeIdentifier({ ...ok, issuedAt: -1 })).toThrow(RangeError);
+    expect(() => encodeIdentifier({ ...ok, sealed: -1 })).toThrow(/identifier\.sealed/);
+    expect(() => encodeIdentifier({ ...ok, sealed: 0x10000 })).toThrow(RangeError);
+    expect(() => encodeIdentifier({ ...ok, sealed: '1' as unknown as number })).toThrow(TypeError);
     expect(() => encodeIdentifier({ ...ok, issuedAt: 1.5 })).toThrow(/issuedAt/);
     expect(() => encodeIdentifier({ ...ok, issuedAt: 2 ** 40 })).toThrow(RangeError);
     expect(() => encodeIdentifier({ ...ok, session: '' })).toThrow(/session/);

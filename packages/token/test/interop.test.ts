@@ -116,7 +116,12 @@ describe('Chit -> js-macaroon', () => {
 
 describe('js-macaroon -> Chit', () => {
   it('Chit verifies a token js-macaroon built with a Chit identifier, a third-party caveat and a bound discharge', () => {
-    const identifier = encodeIdentifier({ kid: 'k1', tokenId, issuedAt: NOW });
+    const identifier = encodeIdentifier({
+      kid: 'k1',
+      tokenId,
+      issuedAt: NOW,
+      sealed: conditions.length,
+    });
     const jm = js.newMacaroon({ rootKey: masterKey, identifier, version: 2 });
     for (const c of conditions) jm.addFirstPartyCaveat(c);
     jm.addThirdPartyCaveat(authKey, 'is-alice', 'https://auth');
@@ -126,7 +131,7 @@ describe('js-macaroon -> Chit', () => {
       location: 'https://auth',
       version: 2,
     });
-    jd.addFirstPartyCaveat('principal = alice');
+    jd.addFirstPartyCaveat('customer_id = 7');
     jd.bindToRoot(jm.signature);
     const primary = JSON.stringify(jm.exportJSON());
     const discharge = JSON.stringify(jd.exportJSON());
@@ -137,7 +142,7 @@ describe('js-macaroon -> Chit', () => {
       discharges: [discharge],
     });
     expect(cap.tokenId).toBe(toHex(tokenId));
-    expect(cap.principal).toBe('alice');
+    expect(cap.attributes).toEqual({ customer_id: ['7'] });
     expect(() =>
       verifyMacaroon(primary, {
         rootKey: masterKey,

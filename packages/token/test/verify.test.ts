@@ -159,7 +159,7 @@ describe('mint + verify', () => {
   it('budgets key on the fingerprint after their condition', () => {
     const m = attenuate(token(), [caveat.uses(3)]);
     const cap = verify(m, { keys, context: CONTEXT, clock });
-    expect(cap.budgets).toEqual([{ key: cap.fingerprints[6], limit: 3 }]);
+    expect(cap.budgets).toEqual([{ key: cap.fingerprints[6], limit: 3, expiresAt: NOW + 3600 }]);
   });
 });
 
@@ -234,7 +234,7 @@ describe('third-party caveats and discharges', () => {
       nonce: nonce(1),
     });
   }
-  function discharge(id = 'user-is-alice', conditions: string[] = [caveat.principal('alice')]) {
+  function discharge(id = 'user-is-alice', conditions: string[] = [caveat.action('read')]) {
     let d = createMacaroon({ rootKey: authKey, identifier: id, location: 'https://auth.example' });
     for (const c of conditions) d = addFirstPartyCaveat(d, c);
     return d;
@@ -247,10 +247,48 @@ describe('third-party caveats and discharges', () => {
       clock,
       discharges: [encode(bindDischarge(p, discharge()))],
     });
-    expect(cap.principal).toBe('alice');
-    expect(cap.caveats).toEqual([...CONDITIONS, 'principal = alice']);
+    expect(cap.actions).toEqual(['read']);
+    expect(cap.caveats).toEqual([...CONDITIONS, 'action = read']);
     expect(cap.thirdParty).toEqual([{ id: 'user-is-alice', location: 'https://auth.example' }]);
     expect(cap.fingerprints).toHaveLength(7);
+  });
+  it("a discharge's claim is a check: it must repeat the minter's sealed claim", () => {
+    // Whoever added the third-party caveat chose its key: a discharge speaks for a holder.
+    const p = withThirdParty();
+    const bound = (m: Macaroon, d: Macaroon) => [encode(bindDischarge(m, d))];
+    expectCode(
+      () =>
+        verify(p, {
+          keys,
+          context: CONTEXT,
+          clock,
+          discharges: bound(p, discharge(undefined, [caveat.principal('alice')])),
+        }),
+      'ERR_CAVEAT_UNSATISFIED',
+      403,
+    );
+    const sealed = withThirdParty(
+      undefined,
+      token({ caveats: [...CONDITIONS, caveat.principal('alice')] }),
+    );
+    const ok = verify(sealed, {
+      keys,
+      context: CONTEXT,
+      clock,
+      discharges: bound(sealed, discharge(undefined, [caveat.principal('alice')])),
+    });
+    expect(ok.principal).toBe('alice');
+    expectCode(
+      () =>
+        verify(sealed, {
+          keys,
+          context: CONTEXT,
+          clock,
+          discharges: bound(sealed, discharge(undefined, [caveat.principal('mallory')])),
+        }),
+      'ERR_CAVEAT_UNSATISFIED',
+      403,
+    );
   });
   it('missing discharge -> ERR_DISCHARGE_MISSING (403)', () => {
     expectCode(

@@ -61,6 +61,7 @@ class ResolvedCapability implements VerifiedCapability {
   readonly audiences: readonly string[] | null;
   readonly attributes: Readonly<Record<string, readonly string[]>>;
   readonly expiresAt: number | null;
+  readonly chainExpiresAt: number | null;
   readonly notBefore: number | null;
   readonly budgets: readonly Budget[];
   readonly via: readonly string[];
@@ -91,6 +92,7 @@ class ResolvedCapability implements VerifiedCapability {
     this.audiences = r.audiences && Object.freeze(r.audiences);
     this.attributes = attributeRecord(r.attributeNames, r.attributeValues);
     this.expiresAt = r.expiresAt;
+    this.chainExpiresAt = r.chainExpiresAt;
     this.notBefore = r.notBefore;
     this.budgets = owned(budgets);
     this.via = owned(r.via);
@@ -119,7 +121,7 @@ class ResolvedCapability implements VerifiedCapability {
  * Builds the frozen capability for a resolution (see resolveCapability). `budgets`,
  * `conditions` and `fingerprints` are frozen in place and kept: pass arrays nobody else
  * holds.
- * @example createCapability(identifier, resolveConditions(texts, identifier.session), [], texts, fps, [])
+ * @example createCapability(identifier, resolveConditions(texts, identifier), [], texts, fps, [])
  */
 export function createCapability(
   identifier: ChitIdentifier,
@@ -143,7 +145,10 @@ const compiledForeign = new WeakMap<VerifiedCapability, CompiledCapability>();
 function compileForeign(cap: VerifiedCapability): CompiledCapability {
   let unsatisfiable: boolean;
   try {
-    unsatisfiable = isUnsatisfiable(resolveConditions(cap.caveats, cap.session));
+    // The fields were judged where the capability was built: every caveat counts as sealed.
+    unsatisfiable = isUnsatisfiable(
+      resolveConditions(cap.caveats, { session: cap.session, sealed: cap.caveats.length }),
+    );
   } catch {
     unsatisfiable = true;
   }

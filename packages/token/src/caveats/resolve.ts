@@ -2,6 +2,8 @@
  * Turns the verified conditions of a chain into a frozen VerifiedCapability, with its
  * matchers compiled once for authorize.
  */
+
+import { CaveatMalformedError } from '../errors.js';
 import type { Budget, ChitIdentifier, ThirdPartyCaveatInfo, VerifiedCapability } from '../types.js';
 import { createCapability } from './capability.js';
 import { resolveConditions } from './intersect.js';
@@ -25,6 +27,11 @@ export interface ResolveInput {
   /** Primary chain fingerprints (index 0 after the identifier). */
   readonly fingerprints: readonly string[];
   readonly thirdParty: readonly ThirdPartyCaveatInfo[];
+  /**
+   * Index in `conditions` of the first condition of each discharge (the primary's are
+   * before the first). Omitted: the conditions are the primary's alone.
+   */
+  readonly dischargeStarts?: readonly number[];
 }
 
 function stringArray(arg: string, value: unknown): readonly string[] {
@@ -70,6 +77,13 @@ export function resolveCapability(input: ResolveInput): VerifiedCapability {
   const fingerprints = stringArray('input.fingerprints', input.fingerprints);
   if (!Array.isArray(input.thirdParty)) throw new TypeError('input.thirdParty must be an array');
 
+  const dischargeStarts =
+    input.dischargeStarts === undefined ? [] : input.dischargeStarts.map(Number);
+  for (const at of dischargeStarts) {
+    if (!Number.isSafeInteger(at) || at < 0 || at > conditions.length) {
+      throw new RangeError('input.dischargeStarts must hold indexes into input.conditions');
+    }
+  }
   // The capability freezes the arrays it is given: hand it copies of the caller's.
   return resolveVerified(
     identifier,
@@ -77,11 +91,13 @@ export function resolveCapability(input: ResolveInput): VerifiedCapability {
     conditionFingerprints,
     fingerprints.slice(),
     input.thirdParty,
+    dischargeStarts,
   );
 }
 
 /** No `uses` caveat: the capability swaps any empty list for its shared frozen one. */
 const NO_BUDGETS: Budget[] = [];
+const NO_STARTS: readonly number[] = Object.freeze([]);
 
 /**
  * {@link resolveCapability} for the verifier's own freshly built arrays (internal): no
@@ -95,13 +111,23 @@ export function resolveVerified(
   conditionFingerprints: readonly string[],
   fingerprints: string[],
   thirdParty: readonly ThirdPartyCaveatInfo[],
+  dischargeStarts: readonly number[] = NO_STARTS,
 ): VerifiedCapability {
-  const r = resolveConditions(conditions, identifier.session);
+  const sealed = identifier.sealed ?? 0;
+  const r = resolveConditions(conditions, {
+    session: identifier.session,
+    sealed,
+    segmentStarts: dischargeStarts.length === 0 ? undefined : [0, ...dischargeStarts],
+  });
+  if (sealed > (dischargeStarts.length === 0 ? conditions.length : dischargeStarts[0]!)) {
+    // Only a minter can write the identifier, and `mint` seals exactly what it adds.
+    throw new CaveatMalformedError('caveat is malformed: fewer caveats than the minter sealed');
+  }
   const budgets: Budget[] =
     r.budgets.length === 0
       ? NO_BUDGETS
-      : r.budgets.map(({ index, limit }) =>
-          Object.freeze({ key: conditionFingerprints[index]!, limit }),
+      : r.budgets.map(({ index, limit, expiresAt }) =>
+          Object.freeze({ key: conditionFingerprints[index]!, limit, expiresAt }),
         );
   return createCapability(identifier, r, budgets, conditions, fingerprints, thirdParty);
 }

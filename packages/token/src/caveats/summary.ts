@@ -10,7 +10,9 @@ import { attributeRecord, isUnsatisfiable, resolveConditions } from './intersect
  * signature check: UNVERIFIED, for display and for rejecting attenuations that would not
  * narrow, never for authorisation. `identifierSession` is the session carried in the token
  * identifier, if any: it becomes `session`, and a `session` claim that differs from it
- * makes the summary unsatisfiable, exactly as in verification.
+ * makes the summary unsatisfiable, exactly as in verification. `sealed` is the
+ * identifier's sealed count (default: every condition, as if the minter wrote them all):
+ * claim-shaped conditions after it are checks, as in verification.
  *
  * @throws {CaveatUnknownError|CaveatMalformedError} a condition is not understood or not canonical.
  * @example
@@ -24,12 +26,16 @@ import { attributeRecord, isUnsatisfiable, resolveConditions } from './intersect
 export function summarizeConditions(
   conditions: readonly string[],
   identifierSession?: string,
+  sealed: number = conditions.length,
 ): ConditionSummary {
   if (!Array.isArray(conditions)) throw new TypeError('conditions must be an array');
   if (identifierSession !== undefined && typeof identifierSession !== 'string') {
     throw new TypeError('identifierSession must be a string');
   }
-  const r = resolveConditions(conditions, identifierSession);
+  if (!Number.isSafeInteger(sealed) || sealed < 0) {
+    throw new RangeError('sealed must be a non-negative integer');
+  }
+  const r = resolveConditions(conditions, { session: identifierSession, sealed });
   const limits = r.budgets.map((b) => b.limit);
   return Object.freeze({
     tenants: r.tenants && Object.freeze(r.tenants),
