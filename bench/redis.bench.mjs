@@ -227,14 +227,10 @@ export async function run() {
       store.revoke({ kind: 'token', value: `r${i}`, revokedAt: NOW, expiresAt: NOW + 600 }),
     );
     const budgetRate = await opsPerSecond((i) =>
-      store.consumeBudgets(
-        `f${i & 255}`,
-        [
-          { key: 'a', limit: 1e9 },
-          { key: 'b', limit: 1e9 },
-        ],
-        NOW + 600,
-      ),
+      store.consumeBudgets(`f${i & 255}`, [
+        { key: 'a', limit: 1e9, until: NOW + 600 },
+        { key: 'b', limit: 1e9, until: NOW + 600 },
+      ]),
     );
     rows.push([
       'revoke (Lua: write + prune + publish), 50 in flight',

@@ -62,7 +62,9 @@ export interface RedisStoreOptions {
  * @example
  * ```ts
  * const store = await createRedisStore({ url: process.env.REDIS_URL, clock: Date.now });
- * const { allowed } = await store.consumeBudgets(cap.tokenId, cap.budgets, cap.expiresAt ?? fallback);
+ * const { allowed } = await store.consumeBudgets(cap.tokenId, [
+ *   { key: budget.key, limit: budget.limit, until: stateLifetime(budget.expiresAt) },
+ * ]);
  * ```
  */
 export async function createRedisStore(opts: RedisStoreOptions): Promise<ChitStore> {
@@ -156,13 +158,14 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<ChitSto
       return handle;
     },
 
-    async consumeBudgets(family, budgets, expiresAt): Promise<BudgetResult> {
-      validateBudgets(family, budgets, expiresAt);
+    async consumeBudgets(family, budgets): Promise<BudgetResult> {
+      validateBudgets(family, budgets);
       if (budgets.length === 0) return { allowed: true };
       return guard(BudgetUnavailableError, async () => {
         const args: (string | number)[] = budgets.map((b) => keys.budget(family, b.key));
-        args.push(clock(), expiresAt * 1000);
-        for (const b of budgets) args.push(b.limit);
+        args.push(clock());
+        // Until in ms as exact decimal text (seconds up to 2^53 overflow a double's ms).
+        for (const b of budgets) args.push(b.limit, b.until === null ? '' : `${b.until}000`);
         const exhausted = Number(await client.chitConsumeBudgets(budgets.length, ...args));
         return exhausted === 0
           ? { allowed: true }

@@ -46,35 +46,38 @@ return value
 `;
 
 /**
- * Consume budgets: deny (returning the 1-based index of the exhausted budget) unless every
- * counter is below its limit; otherwise increment all and extend each counter's expiry to
- * the token's (never shorten it: descendants share an ancestor's counter). A counter whose
- * expiry has passed by the caller's clock counts as absent.
- * KEYS: counters. ARGV: nowMs, expiresAtMs, limit1..limitN. Returns 0 when allowed.
+ * Consume budgets: deny (returning the 1-based index of the first budget that fails)
+ * unless every budget's until is still ahead and every counter is below its limit;
+ * otherwise increment all. A counter's lifetime only ever grows (descendants share an
+ * ancestor's counter, and a holder must not be able to shorten it): an until is applied
+ * with `PEXPIREAT ... GT`, which never shortens a TTL and leaves a persistent counter
+ * persistent; an empty until (never lapse) is `PERSIST`. A counter whose expiry has passed
+ * by the caller's clock counts as absent and restarts at the new until. Untils are passed
+ * as decimal strings straight to Redis (exact past 2^53 ms); Lua numbers only compare.
+ * KEYS: counters. ARGV: nowMs, then per key: limit, untilMs ('' = never lapse). Returns 0
+ * when allowed.
  */
 export const CONSUME_BUDGETS_LUA = `
 local now = tonumber(ARGV[1])
-local exp = tonumber(ARGV[2])
-if exp <= now then return 1 end
 local fresh = {}
 for i, k in ipairs(KEYS) do
-  local used = tonumber(redis.call('GET', k) or '0')
-  if used > 0 then
+  local u = ARGV[2 * i + 1]
+  if u ~= '' and tonumber(u) <= now then return i end
+  local used = redis.call('GET', k)
+  if used then
     local t = redis.call('PEXPIRETIME', k)
-    if t > 0 and t <= now then
-      used = 0
-      fresh[i] = true
-    end
+    if t > 0 and t <= now then used = false end
   end
-  if used >= tonumber(ARGV[i + 2]) then return i end
+  if used then used = tonumber(used) else used = 0; fresh[i] = true end
+  if used >= tonumber(ARGV[2 * i]) then return i end
 end
 for i, k in ipairs(KEYS) do
+  local u = ARGV[2 * i + 1]
   if fresh[i] then
-    redis.call('SET', k, 1, 'PXAT', exp)
+    if u == '' then redis.call('SET', k, 1) else redis.call('SET', k, 1, 'PXAT', u) end
   else
     redis.call('INCR', k)
-    local t = redis.call('PEXPIRETIME', k)
-    if t < exp then redis.call('PEXPIREAT', k, exp) end
+    if u == '' then redis.call('PERSIST', k) else redis.call('PEXPIREAT', k, u, 'GT') end
   end
 end
 return 0
@@ -133,7 +136,7 @@ export interface ScriptCommands {
  * @example
  * ```ts
  * const scripted = defineScripts(redis);
- * await scripted.chitConsumeBudgets(1, key, now, exp, 100);
+ * await scripted.chitConsumeBudgets(1, key, nowMs, 100, untilMs);
  * ```
  */
 export function defineScripts(client: Redis | Cluster): (Redis | Cluster) & ScriptCommands {

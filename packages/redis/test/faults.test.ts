@@ -36,7 +36,7 @@ function callsAndCodes(store: Awaited<ReturnType<typeof createRedisStore>>) {
     ],
     [() => store.listRevocations(now), 'ERR_REVOCATION_UNAVAILABLE'],
     [
-      () => store.consumeBudgets('fam', [{ key: 'k', limit: 5 }], now + 60),
+      () => store.consumeBudgets('fam', [{ key: 'k', limit: 5, until: now + 60 }]),
       'ERR_BUDGET_UNAVAILABLE',
     ],
     [
@@ -158,9 +158,9 @@ describe('redis store under faults', () => {
       expect(statuses).toEqual(['down', 'up']);
       // Acknowledged before the crash (appendfsync always): still there.
       expect((await store.listRevocations(now)).map((e) => e.value)).toContain('before-crash');
-      expect((await store.consumeBudgets('fam', [{ key: 'k', limit: 1 }], now + 60)).allowed).toBe(
-        true,
-      );
+      expect(
+        (await store.consumeBudgets('fam', [{ key: 'k', limit: 1, until: now + 60 }])).allowed,
+      ).toBe(true);
     } finally {
       await sub.close();
       await store.close();

@@ -3,9 +3,9 @@
  * Imported by tests only (it depends on vitest and fast-check).
  */
 import type { Clock } from '@chit/token';
-import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditContract } from './contract-audit.js';
+import { budgetContract } from './contract-budgets.js';
 import type { ChitStore, FeedStatus, RevocationEntry } from './ports.js';
 
 /** What a contract factory returns: a fresh, empty store and how to dispose of it. */
@@ -14,7 +14,7 @@ export interface ContractStore {
   readonly cleanup: () => Promise<void>;
 }
 
-/** A controllable clock handed to the factory; the store must use it for budget expiry. */
+/** The contract's controllable clock (Unix ms); the store must use it for budget expiry. */
 export interface ContractClock {
   readonly clock: Clock;
   advance(ms: number): void;
@@ -149,121 +149,12 @@ export function runStoreContract(
       expect(statuses).toEqual([]);
     });
 
-    it('grants a budget exactly N times, then reports the exhausted key', async () => {
-      const exp = nowS() + 60;
-      const b = [{ key: 'k1', limit: 3 }];
-      for (let i = 0; i < 3; i++) {
-        expect(await t.store.consumeBudgets('fam', b, exp)).toEqual({ allowed: true });
-      }
-      expect(await t.store.consumeBudgets('fam', b, exp)).toEqual({
-        allowed: false,
-        exhausted: 'k1',
-      });
-      expect(await t.store.consumeBudgets('other', b, exp)).toEqual({ allowed: true });
-      expect(await t.store.consumeBudgets('fam', [], exp)).toEqual({ allowed: true });
-      expect(await t.store.consumeBudgets('fam', [{ key: 'zero', limit: 0 }], exp)).toEqual({
-        allowed: false,
-        exhausted: 'zero',
-      });
+    budgetContract(() => t, {
+      clock,
+      advance: (ms) => {
+        nowMs += ms;
+      },
     });
-
-    it('consumes several budgets atomically: a denial consumes none', async () => {
-      const exp = nowS() + 60;
-      const both = [
-        { key: 'wide', limit: 5 },
-        { key: 'narrow', limit: 2 },
-      ];
-      expect((await t.store.consumeBudgets('fam', both, exp)).allowed).toBe(true);
-      expect((await t.store.consumeBudgets('fam', both, exp)).allowed).toBe(true);
-      expect(await t.store.consumeBudgets('fam', both, exp)).toEqual({
-        allowed: false,
-        exhausted: 'narrow',
-      });
-      const wide = [{ key: 'wide', limit: 5 }];
-      for (let i = 0; i < 3; i++)
-        expect((await t.store.consumeBudgets('fam', wide, exp)).allowed).toBe(true);
-      expect(await t.store.consumeBudgets('fam', wide, exp)).toEqual({
-        allowed: false,
-        exhausted: 'wide',
-      });
-    });
-
-    it('grants exactly N of many concurrent uses', async () => {
-      const exp = nowS() + 60;
-      const b = [{ key: 'hot', limit: 50 }];
-      const results = await Promise.all(
-        Array.from({ length: 300 }, () => t.store.consumeBudgets('fam', b, exp)),
-      );
-      expect(results.filter((r) => r.allowed)).toHaveLength(50);
-    });
-
-    it('expires budget counters with the token', async () => {
-      const exp = nowS() + 10;
-      const b = [{ key: 'k', limit: 1 }];
-      expect((await t.store.consumeBudgets('fam', b, exp)).allowed).toBe(true);
-      expect((await t.store.consumeBudgets('fam', b, exp)).allowed).toBe(false);
-      nowMs += 10_000;
-      // An expired token has nothing left to spend...
-      expect(await t.store.consumeBudgets('fam', b, exp)).toEqual({
-        allowed: false,
-        exhausted: 'k',
-      });
-      // ...and its old counter is gone: a counter for a later expiry starts afresh.
-      expect((await t.store.consumeBudgets('fam', b, exp + 60)).allowed).toBe(true);
-    });
-
-    it('keeps the latest expiry of a shared counter (a descendant with an earlier expiry)', async () => {
-      const b = [{ key: 'shared', limit: 2 }];
-      expect((await t.store.consumeBudgets('fam', b, nowS() + 100)).allowed).toBe(true);
-      expect((await t.store.consumeBudgets('fam', b, nowS() + 10)).allowed).toBe(true);
-      nowMs += 20_000;
-      expect(await t.store.consumeBudgets('fam', b, nowS() + 80)).toEqual({
-        allowed: false,
-        exhausted: 'shared',
-      });
-    });
-
-    it('rejects malformed budget arguments as programmer errors', async () => {
-      const exp = nowS() + 60;
-      await expect(t.store.consumeBudgets('', [], exp)).rejects.toThrow(TypeError);
-      await expect(t.store.consumeBudgets('f', [{ key: 'k', limit: -1 }], exp)).rejects.toThrow(
-        RangeError,
-      );
-      await expect(
-        t.store.consumeBudgets(
-          'f',
-          [
-            { key: 'k', limit: 1 },
-            { key: 'k', limit: 2 },
-          ],
-          exp,
-        ),
-      ).rejects.toThrow(TypeError);
-    });
-
-    it('matches a reference model on random budget workloads (property)', async () => {
-      let round = 0;
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(fc.subarray(['a', 'b', 'c'], { minLength: 1 }), { minLength: 1, maxLength: 12 }),
-          fc.record({ a: fc.nat(4), b: fc.nat(4), c: fc.nat(4) }),
-          async (calls, limits) => {
-            const fam = `prop-${round++}`;
-            const used: Record<string, number> = { a: 0, b: 0, c: 0 };
-            for (const keys of calls) {
-              const budgets = keys.map((k) => ({ key: k, limit: limits[k as 'a'] }));
-              const expected = keys.every((k) => used[k]! < limits[k as 'a']);
-              const got = await t.store.consumeBudgets(fam, budgets, nowS() + 60);
-              expect(got.allowed).toBe(expected);
-              if (expected) for (const k of keys) used[k]!++;
-              else expect(keys.find((k) => used[k]! >= limits[k as 'a'])).toBe(got.exhausted);
-            }
-          },
-        ),
-        { seed: 20261127, numRuns: 40 },
-      );
-    });
-
     auditContract(() => t);
 
     it('rejects every call with ERR_STORE_UNAVAILABLE once closed', async () => {

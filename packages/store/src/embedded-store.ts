@@ -33,6 +33,7 @@ export interface EmbeddedStoreOptions {
 
 interface Counter {
   used: number;
+  /** Unix ms at which the counter lapses; only ever grows (Infinity: never). */
   expiresAtMs: number;
 }
 
@@ -124,27 +125,31 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
       } satisfies Subscription;
     },
 
-    async consumeBudgets(family, list, expiresAt): Promise<BudgetResult> {
+    async consumeBudgets(family, list): Promise<BudgetResult> {
       assertOpen();
-      validateBudgets(family, list, expiresAt);
+      validateBudgets(family, list);
       if (list.length === 0) return { allowed: true };
       const now = clock();
-      const expiresAtMs = expiresAt * 1000;
-      if (expiresAtMs <= now) return { allowed: false, exhausted: list[0]!.key };
-      const counters: Counter[] = [];
+      // Check every budget before touching any counter: a denial changes nothing.
+      const live: (Counter | undefined)[] = [];
       for (const b of list) {
-        const k = `${family}\u0000${b.key}`;
-        let c = budgets.get(k);
-        if (c === undefined || c.expiresAtMs <= now) {
-          c = { used: 0, expiresAtMs };
-          budgets.set(k, c);
-        }
-        if (c.used >= b.limit) return { allowed: false, exhausted: b.key };
-        counters.push(c);
+        if (b.until !== null && b.until * 1000 <= now) return { allowed: false, exhausted: b.key };
+        let c = budgets.get(`${family}\u0000${b.key}`);
+        if (c !== undefined && c.expiresAtMs <= now) c = undefined; // lapsed: absent
+        if ((c?.used ?? 0) >= b.limit) return { allowed: false, exhausted: b.key };
+        live.push(c);
       }
-      for (const c of counters) {
-        c.used++;
-        if (expiresAtMs > c.expiresAtMs) c.expiresAtMs = expiresAtMs;
+      for (let i = 0; i < list.length; i++) {
+        const { key, until } = list[i]!;
+        // A counter's lifetime only grows; null (never lapse) is the longest.
+        const untilMs = until === null ? Number.POSITIVE_INFINITY : until * 1000;
+        const c = live[i];
+        if (c === undefined) {
+          budgets.set(`${family}\u0000${key}`, { used: 1, expiresAtMs: untilMs });
+        } else {
+          c.used++;
+          if (untilMs > c.expiresAtMs) c.expiresAtMs = untilMs;
+        }
       }
       if (++consumeCalls % 4096 === 0) pruneCounters(budgets, now);
       return { allowed: true };

@@ -35,6 +35,27 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/**
+ * One use of one budget, as handed to {@link ChitStore.consumeBudgets}.
+ *
+ * @example
+ * ```ts
+ * const use: BudgetUse = { key: budget.key, limit: budget.limit, until: stateLifetime(budget.expiresAt) };
+ * ```
+ */
+export interface BudgetUse {
+  /** The fingerprint of the chain position that added the `uses <= N` caveat. */
+  readonly key: string;
+  /** Maximum number of uses. */
+  readonly limit: number;
+  /**
+   * Unix second until which the counter must live at least (`stateLifetime` of the budget's
+   * own `expiresAt`, from @chit/token); `null`: the counter must never lapse. A counter's
+   * lifetime only grows: a later use with an earlier `until` never shortens it.
+   */
+  readonly until: number | null;
+}
+
 /** Result of consuming one use of every budget of a request. */
 export interface BudgetResult {
   readonly allowed: boolean;
@@ -71,14 +92,18 @@ export interface ChitStore {
   ): Promise<Subscription>;
   /**
    * Atomically: if every budget has a use left, consume one use of each and allow;
-   * otherwise consume nothing and deny. Counters expire at `expiresAt` (Unix seconds).
-   * `family` is the token id: all budgets of one token share it (one Redis Cluster slot).
+   * otherwise consume nothing and deny (`exhausted`: the first budget without a use left,
+   * or whose `until` has already passed by the store's clock). Each counter lives until
+   * the latest `until` it was consumed with, forever once one was `null`: a shorter
+   * `until` never shortens it. `family` is the token id: all budgets of one token share it
+   * (one Redis Cluster slot).
+   *
+   * @example
+   * ```ts
+   * await store.consumeBudgets(cap.tokenId, [{ key: fp, limit: 3, until: stateLifetime(exp) }]);
+   * ```
    */
-  consumeBudgets(
-    family: string,
-    budgets: readonly { readonly key: string; readonly limit: number }[],
-    expiresAt: number,
-  ): Promise<BudgetResult>;
+  consumeBudgets(family: string, budgets: readonly BudgetUse[]): Promise<BudgetResult>;
   /** Appends an audit event (durable once resolved). */
   appendAudit(event: AuditEvent): Promise<void>;
   /**

@@ -2,7 +2,7 @@
  * Guards for store inputs (programmer misuse throws TypeError/RangeError naming the
  * argument). Shared by every store implementation so they reject the same inputs.
  */
-import type { RevocationEntry, RevocationKind } from './ports.js';
+import type { BudgetUse, RevocationEntry, RevocationKind } from './ports.js';
 
 const KINDS: ReadonlySet<string> = new Set<RevocationKind>([
   'token',
@@ -60,18 +60,16 @@ export function validateRevocation(entry: RevocationEntry): void {
 }
 
 /**
- * Throws unless the arguments of `consumeBudgets` are well formed.
+ * Throws unless the arguments of `consumeBudgets` are well formed: unique keys, limits
+ * that are non-negative integers, and each `until` a non-negative safe integer (Unix
+ * seconds) or `null` (a missing `until` is a TypeError, never a default lifetime).
  *
  * @example
  * ```ts
- * validateBudgets(tokenId, [{ key: fp, limit: 100 }], expiresAt);
+ * validateBudgets(tokenId, [{ key: fp, limit: 100, until: stateLifetime(budget.expiresAt) }]);
  * ```
  */
-export function validateBudgets(
-  family: string,
-  budgets: readonly { readonly key: string; readonly limit: number }[],
-  expiresAt: number,
-): void {
+export function validateBudgets(family: string, budgets: readonly BudgetUse[]): void {
   assertText(family, 'family');
   if (!Array.isArray(budgets)) throw new TypeError('budgets must be an array');
   if (budgets.length > MAX_BUDGETS_PER_REQUEST) {
@@ -85,8 +83,13 @@ export function validateBudgets(
     if (!Number.isSafeInteger(b.limit) || b.limit < 0) {
       throw new RangeError('budgets[].limit must be a non-negative integer');
     }
+    if (b.until !== null) {
+      if (typeof b.until !== 'number') {
+        throw new TypeError('budgets[].until must be Unix seconds or null');
+      }
+      assertSeconds(b.until, 'budgets[].until');
+    }
   }
-  assertSeconds(expiresAt, 'expiresAt');
 }
 
 /**
