@@ -1,0 +1,22 @@
+/**
+ * @chit/decision: the one decision every Chit verifier makes (see docs/verifier.md and
+ * docs/security.md), with time, keys, revocations and budgets injected as ports.
+ */
+export { type DecisionFacts, eventFromDecision } from './audit-event.js';
+export { budgetUses } from './budgets.js';
+export {
+  type Allowed,
+  authorizeAt,
+  type BudgetPort,
+  checkPeriod,
+  type Decision,
+  type DecisionPorts,
+  type DecisionRequest,
+  type DecisionStage,
+  type Denied,
+  decide,
+  type RevocationView,
+  STAGE_CODE,
+} from './decide.js';
+export { errorFromCode } from './error-from-code.js';
+export { CachedRevocationMirror } from './revocation-view.js';
