@@ -10,12 +10,20 @@ import { Cluster, Redis } from 'ioredis';
 const KINDS = new Set<string>(['token', 'session', 'principal', 'fingerprint']);
 
 /**
- * Parses a stored revocation (`<kind>:<value>` and `revokedAt,expiresAt,issuedBefore`);
- * `undefined` if malformed.
+ * A holder entry's family as stored: a token id, lowercase hex. The revoke script merges
+ * entries by matching it, so the store writes nothing else (see `createRedisStore`).
+ * @example REVOCATION_FAMILY.test('ab12') // true
+ */
+export const REVOCATION_FAMILY = /^[0-9a-f]{1,128}$/;
+
+/**
+ * Parses a stored revocation (`<kind>:<value>` and `revokedAt,expiresAt,issuedBefore`,
+ * then `,family` on a holder entry that names its family); `undefined` if malformed.
  *
  * @example
  * ```ts
  * parseRevocation('session:s-1', '100,200,'); // { kind: 'session', value: 's-1', revokedAt: 100, expiresAt: 200 }
+ * parseRevocation('fingerprint:9f…', '100,200,,ab12'); // { …, family: 'ab12' }
  * ```
  */
 export function parseRevocation(field: string, value: string): RevocationEntry | undefined {
@@ -31,6 +39,20 @@ export function parseRevocation(field: string, value: string): RevocationEntry |
   if (!Number.isSafeInteger(revokedAt) || !Number.isSafeInteger(expiresAt)) return undefined;
   if (c2 === value.length - 1) {
     return { kind: kind as RevocationKind, value: field.slice(colon + 1), revokedAt, expiresAt };
+  }
+  const c3 = value.indexOf(',', c2 + 1);
+  if (c3 !== -1) {
+    // A holder entry with its family: issuedBefore is empty (kind fingerprint only).
+    if (c3 !== c2 + 1 || kind !== 'fingerprint' || !REVOCATION_FAMILY.test(value.slice(c3 + 1))) {
+      return undefined;
+    }
+    return {
+      kind: 'fingerprint',
+      value: field.slice(colon + 1),
+      revokedAt,
+      expiresAt,
+      family: value.slice(c3 + 1),
+    };
   }
   const issuedBefore = Number(value.slice(c2 + 1));
   if (!Number.isSafeInteger(issuedBefore)) return undefined;

@@ -5,7 +5,7 @@
 
 /** The keys of one store prefix. */
 export interface KeyLayout {
-  /** Hash: `<kind>:<value>` → `revokedAt,expiresAt,issuedBefore`. */
+  /** Hash: `<kind>:<value>` → `revokedAt,expiresAt,issuedBefore` (`,family` on a holder entry). */
   readonly revocations: string;
   /** Sorted set: `<kind>:<value>` scored by expiresAt (prunes expired entries). */
   readonly revocationExpiry: string;

@@ -6,28 +6,31 @@ import type { Cluster, Redis } from 'ioredis';
 
 /**
  * Revoke: prune up to 100 expired entries, merge with an existing entry (latest revokedAt
- * and expiresAt, latest issuedBefore), write hash + expiry ZSET, append the stored entry to
- * the log (compacting the log from the hash when over half of it is stale), then publish
- * the stored entry on the feed channel, all atomically.
+ * and expiresAt, latest issuedBefore, the family once known), write hash + expiry ZSET,
+ * append the stored entry to the log (compacting the log from the hash when over half of
+ * it is stale), then publish the stored entry on the feed channel, all atomically.
  * KEYS: revocations hash, expiry zset, log string, meta hash. ARGV: field, revokedAt,
- * expiresAt, issuedBefore ('' unless principal), nowSeconds, channel. Returns the value.
+ * expiresAt, issuedBefore ('' unless principal), nowSeconds, channel, family (hex, ''
+ * unless a holder entry). Returns the value (`rev,exp,ib` or `rev,exp,ib,family`).
  */
 export const REVOKE_LUA = `
 local now = tonumber(ARGV[5])
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
 for _, f in ipairs(expired) do redis.call('HDEL', KEYS[1], f) end
 if #expired > 0 then redis.call('ZREM', KEYS[2], unpack(expired)) end
-local rev, exp, ib = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local rev, exp, ib, fam = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[7]
 local prev = redis.call('HGET', KEYS[1], ARGV[1])
 if prev then
-  local pr, pe, pib = string.match(prev, '^(%d+),(%d+),(%d*)$')
+  local pr, pe, pib, pfam = string.match(prev, '^(%d+),(%d+),(%d*),?(%x*)$')
   if pr then
     if tonumber(pr) > rev then rev = tonumber(pr) end
     if tonumber(pe) > exp then exp = tonumber(pe) end
     if ib ~= '' and pib ~= '' and tonumber(pib) > tonumber(ib) then ib = pib end
+    if fam == '' then fam = pfam end
   end
 end
 local value = string.format('%d,%d,%s', rev, exp, ib)
+if fam ~= '' then value = value .. ',' .. fam end
 redis.call('HSET', KEYS[1], ARGV[1], value)
 redis.call('ZADD', KEYS[2], exp, ARGV[1])
 redis.call('APPEND', KEYS[3], ARGV[1] .. '\\t' .. value .. '\\n')
@@ -119,6 +122,7 @@ export interface ScriptCommands {
     issuedBefore: string,
     nowSeconds: number,
     channel: string,
+    family: string,
   ): Promise<string>;
   chitConsumeBudgets(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
   chitAppendAudits(stream: string, maxLen: number, ...events: string[]): Promise<number>;

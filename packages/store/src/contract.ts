@@ -6,6 +6,7 @@ import type { Clock } from '@chit/token';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditContract } from './contract-audit.js';
 import { budgetContract } from './contract-budgets.js';
+import { revocationFamilyContract } from './contract-family.js';
 import type { ChitStore, FeedStatus, RevocationEntry } from './ports.js';
 
 /** What a contract factory returns: a fresh, empty store and how to dispose of it. */
@@ -155,6 +156,7 @@ export function runStoreContract(
         nowMs += ms;
       },
     });
+    revocationFamilyContract(() => t, nowS);
     auditContract(() => t);
 
     it('rejects every call with ERR_STORE_UNAVAILABLE once closed', async () => {

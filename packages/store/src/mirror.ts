@@ -22,6 +22,14 @@ export interface RevocationMirrorOptions {
   readonly stalenessMs?: number;
 }
 
+/**
+ * The `expiresAt` of a revocation entry that must never lapse (a token with no expiry):
+ * 9999-12-31T23:59:59Z, a whole number every store holds exactly (JSON, Redis scores and
+ * Lua integers alike) and no clock reaches.
+ * @example store.revoke({ kind: 'fingerprint', value, revokedAt: now, expiresAt: REVOCATION_NEVER_LAPSES })
+ */
+export const REVOCATION_NEVER_LAPSES = 253_402_300_799;
+
 interface PrincipalCut {
   issuedBefore: number;
   expiresAt: number;
@@ -33,6 +41,8 @@ interface PrincipalCut {
  *
  * Memory: one `Map<string, number>` per kind (value → expiresAt): about 90 bytes per
  * entry of a 32-character value, string included (docs/bench/redis.md: 1,000,000 entries).
+ * A holder entry that names its family costs one more map entry (fingerprint → family)
+ * and shares a per-family counter.
  *
  * @example
  * ```ts
@@ -47,6 +57,10 @@ export class RevocationMirror {
   readonly #sessions = new Map<string, number>();
   readonly #fingerprints = new Map<string, number>();
   readonly #principals = new Map<string, PrincipalCut>();
+  /** Holder entries that name their family: fingerprint → family. */
+  readonly #holderFamilies = new Map<string, string>();
+  /** family → number of its holder entries held. */
+  readonly #holderCounts = new Map<string, number>();
   #loaded = false;
   /** Unix ms since when the mirror may have missed entries; `null` when current. */
   #staleSince: number | null = null;
@@ -97,6 +111,10 @@ export class RevocationMirror {
         return;
       case 'fingerprint':
         keepLater(this.#fingerprints, entry.value, entry.expiresAt);
+        if (entry.family !== undefined && !this.#holderFamilies.has(entry.value)) {
+          this.#holderFamilies.set(entry.value, entry.family);
+          this.#holderCounts.set(entry.family, (this.#holderCounts.get(entry.family) ?? 0) + 1);
+        }
         return;
       case 'principal': {
         const before = entry.issuedBefore ?? entry.revokedAt;
@@ -142,6 +160,17 @@ export class RevocationMirror {
     }
   }
 
+  /**
+   * How many holder (fingerprint) entries of token family `family` the mirror holds: each
+   * counted once however often applied. Entries leave the count when {@link prune} drops
+   * them, so between prunes it is an upper bound of the live ones (exact right after a
+   * prune). Entries without a `family` are not counted.
+   * @example if (mirror.holderRevocations(cap.tokenId) >= cap) revokeFamily(cap.tokenId)
+   */
+  holderRevocations(family: string): number {
+    return this.#holderCounts.get(family) ?? 0;
+  }
+
   /** Is the mirror currently trustworthy (loaded, within the staleness bound)? */
   available(nowMs: number): boolean {
     return (
@@ -172,10 +201,12 @@ export class RevocationMirror {
   /** Drops entries whose `expiresAt` has passed. O(size); run it now and then. */
   prune(nowSeconds: number): number {
     let dropped = 0;
+    // Live while `now < expiresAt` (as in `check`): gone from the first moment it is not.
     for (const map of [this.#tokens, this.#sessions, this.#fingerprints]) {
       for (const [k, exp] of map) {
         if (exp <= nowSeconds) {
           map.delete(k);
+          if (map === this.#fingerprints) this.#forgetHolder(k);
           dropped++;
         }
       }
@@ -187,6 +218,15 @@ export class RevocationMirror {
       }
     }
     return dropped;
+  }
+
+  #forgetHolder(fingerprint: string): void {
+    const family = this.#holderFamilies.get(fingerprint);
+    if (family === undefined) return;
+    this.#holderFamilies.delete(fingerprint);
+    const n = (this.#holderCounts.get(family) ?? 1) - 1;
+    if (n > 0) this.#holderCounts.set(family, n);
+    else this.#holderCounts.delete(family);
   }
 }
 

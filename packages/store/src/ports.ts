@@ -23,8 +23,18 @@ export interface RevocationEntry {
   readonly issuedBefore?: number;
   /** Unix seconds when the entry was recorded. */
   readonly revokedAt: number;
-  /** Unix seconds after which the entry can be dropped. */
+  /**
+   * Unix seconds (exclusive) from which the entry can be dropped: it is live while
+   * `now < expiresAt`, the same comparison as a token's `now < expires + leeway`, so an
+   * entry made to last until `stateLifetime(expires)` covers every second a verifier
+   * accepts. `REVOCATION_NEVER_LAPSES` (mirror.ts) for an entry that must never lapse.
+   */
   readonly expiresAt: number;
+  /**
+   * kind fingerprint only: the token id (family) of the revoked token, lowercase hex, so
+   * that every instance can count holder revocations per family (the mint caps them).
+   */
+  readonly family?: string;
 }
 
 /** Health of the revocation feed, reported to the mirror. */
