@@ -196,6 +196,10 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
     app,
     new Authenticator(options.adminToken, config.mintClients),
     config.authFailureLimit,
+    {
+      perAddress: config.holderRevocationRateLimit,
+      perFamily: config.holderRevocationFamilyRateLimit,
+    },
   );
   const isoTime = isoTimeFormatter();
   const nowSeconds = () => Math.floor(clock() / 1000);

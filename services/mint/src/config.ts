@@ -54,6 +54,16 @@ export interface MintConfig {
   readonly mintRateLimit: number;
   /** Failed admin/client authentications per minute per IP before 429. */
   readonly authFailureLimit: number;
+  /** Holder revocations (presenting a token) per minute per client address before 429. */
+  readonly holderRevocationRateLimit: number;
+  /** Holder revocations per minute per token family (token id) before 429. */
+  readonly holderRevocationFamilyRateLimit: number;
+  /**
+   * Holder revocations a token family may hold; the next one revokes the whole family
+   * (a `token` entry) instead of adding another fingerprint entry. 0: every holder
+   * revocation revokes the family.
+   */
+  readonly holderRevocationsPerFamily: number;
   /** Service name recorded in audit events. */
   readonly serviceName: string;
   readonly trustProxy: boolean;
@@ -114,6 +124,9 @@ const envSchema = z.object({
   CHIT_BODY_LIMIT: intIn(1024, 1 << 24, 65536),
   CHIT_MINT_RATE_LIMIT: intIn(1, 1e9, 1200),
   CHIT_AUTH_FAILURE_LIMIT: intIn(1, 1e9, 10),
+  CHIT_HOLDER_REVOCATION_RATE_LIMIT: intIn(1, 1e9, 60),
+  CHIT_HOLDER_REVOCATION_FAMILY_RATE_LIMIT: intIn(1, 1e9, 10),
+  CHIT_HOLDER_REVOCATIONS_PER_FAMILY: intIn(0, 1_000_000, 32),
   CHIT_SERVICE_NAME: z.string().min(1).max(128).default('chit-mint'),
   CHIT_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 });
@@ -224,6 +237,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     bodyLimit: e.CHIT_BODY_LIMIT,
     mintRateLimit: e.CHIT_MINT_RATE_LIMIT,
     authFailureLimit: e.CHIT_AUTH_FAILURE_LIMIT,
+    holderRevocationRateLimit: e.CHIT_HOLDER_REVOCATION_RATE_LIMIT,
+    holderRevocationFamilyRateLimit: e.CHIT_HOLDER_REVOCATION_FAMILY_RATE_LIMIT,
+    holderRevocationsPerFamily: e.CHIT_HOLDER_REVOCATIONS_PER_FAMILY,
     serviceName: e.CHIT_SERVICE_NAME,
     trustProxy: e.CHIT_TRUST_PROXY === 'true',
   });

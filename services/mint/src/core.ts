@@ -8,6 +8,7 @@ import {
   caveat,
   encode,
   fingerprint,
+  LEEWAY_SECONDS,
   mint,
   type RequestContext,
   TokenExpiredError,
@@ -124,12 +125,6 @@ function isValidSessionText(session: string): boolean {
 }
 
 /**
- * Clock-skew leeway for `expires` / `not-before`, seconds (the core's default).
- * @example authorize(cap, context, nowSeconds, LEEWAY_SECONDS);
- */
-export const LEEWAY_SECONDS = 30;
-
-/**
  * Verifies a token's chain and discharges with the live key ring (through the bounded
  * cache of verified chains), resolving its caveats. Throws the core's ChitError.
  * @example const cap = verifyTokenChain(ctx, token, [])
@@ -155,8 +150,10 @@ export function authorizeRequest(
 }
 
 /**
- * Verifies a presented token for holder revocation: the chain, its discharges and its
- * time bounds must hold (caveats about the request are not judged: there is no request).
+ * Verifies a presented token for holder revocation, the proof of holding it: the chain
+ * and every discharge must verify, and the token as presented must not have expired
+ * beyond the leeway (a token some verifier still accepts is revocable). Caveats about the
+ * request are not judged: there is no request. Throws the core's ChitError.
  * @example const cap = verifyForRevocation(ctx, token, [])
  */
 export function verifyForRevocation(
@@ -165,7 +162,9 @@ export function verifyForRevocation(
   discharges: readonly string[],
 ): VerifiedCapability {
   const cap = verifyTokenChain(ctx, token, discharges);
-  if (cap.expiresAt !== null && cap.expiresAt <= ctx.nowSeconds()) throw new TokenExpiredError();
+  if (cap.expiresAt !== null && ctx.nowSeconds() >= cap.expiresAt + LEEWAY_SECONDS) {
+    throw new TokenExpiredError();
+  }
   return cap;
 }
 

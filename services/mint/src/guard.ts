@@ -1,6 +1,7 @@
 /**
  * Route guards: who may call a route, with failed authentications rate limited per IP
- * (@fastify/rate-limit's manual limiter, counting failures only).
+ * (@fastify/rate-limit's manual limiter, counting failures only), and the rate limits of
+ * holder revocations (per client address and per token family).
  */
 import { ChitError } from '@chit/token';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
@@ -27,21 +28,39 @@ function authorizationCount(raw: readonly string[]): number {
 export type Audience = 'admin' | 'admin-or-client';
 
 /**
+ * Holder revocations allowed per minute (per mint instance: each counts in memory).
+ * @example const limits: HolderRevocationLimits = { perAddress: 60, perFamily: 10 };
+ */
+export interface HolderRevocationLimits {
+  /** Per client address (`request.ip`). */
+  readonly perAddress: number;
+  /** Per token family (token id). */
+  readonly perFamily: number;
+}
+
+/**
  * Builds guards for one app.
- * @example const guards: Guards = createGuards(app, auth, 10); guards.optional();
+ * @example const guards: Guards = createGuards(app, auth, 10, holderLimits); guards.optional();
  */
 export interface Guards {
   /** A preHandler requiring the given audience. */
   require(audience: Audience): preHandlerAsyncHookHandler;
   /** Authenticates if credentials are present (for routes open to token holders). */
   optional(): preHandlerAsyncHookHandler;
+  /**
+   * Counts one holder revocation from the request's client address; past the limit throws
+   * `ERR_RATE_LIMITED` (429). Call before verifying the token (it bounds that work too).
+   */
+  holderByAddress(request: FastifyRequest): Promise<void>;
+  /** Counts one holder revocation of token family `family`; past the limit, `ERR_RATE_LIMITED`. */
+  holderByFamily(request: FastifyRequest, family: string): Promise<void>;
 }
 
 /**
  * Creates the guards; call after @fastify/rate-limit is registered.
  * @example
  * ```ts
- * const guards = createGuards(app, auth, 10);
+ * const guards = createGuards(app, auth, 10, { perAddress: 60, perFamily: 10 });
  * app.get('/v1/audit', { preHandler: guards.require('admin') }, handler);
  * ```
  */
@@ -49,9 +68,23 @@ export function createGuards(
   app: FastifyInstance,
   auth: Authenticator,
   failuresPerMinute: number,
+  holder: HolderRevocationLimits,
 ): Guards {
   app.decorateRequest('caller', null);
   const failures = app.createRateLimit({ max: failuresPerMinute, timeWindow: 60_000 });
+  const byAddress = app.createRateLimit({ max: holder.perAddress, timeWindow: 60_000 });
+  // The limiter keys by request; the family is known only once the token has verified.
+  const families = new WeakMap<FastifyRequest, string>();
+  const byFamily = app.createRateLimit({
+    max: holder.perFamily,
+    timeWindow: 60_000,
+    keyGenerator: (request) => families.get(request) ?? '',
+  });
+  const within = (status: { isAllowed: boolean; isExceeded?: boolean }, what: string) => {
+    if (!status.isAllowed && status.isExceeded) {
+      throw new ChitError('ERR_RATE_LIMITED', `too many holder revocations ${what}, retry later`);
+    }
+  };
 
   async function check(request: FastifyRequest, required: boolean): Promise<Caller | null> {
     const header = request.headers.authorization;
@@ -94,6 +127,13 @@ export function createGuards(
       return async (request) => {
         request.caller = await check(request, false);
       };
+    },
+    async holderByAddress(request) {
+      within(await byAddress(request), 'from this address');
+    },
+    async holderByFamily(request, family) {
+      families.set(request, family);
+      within(await byFamily(request), 'of this token family');
     },
   };
 }
