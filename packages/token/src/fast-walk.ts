@@ -4,8 +4,10 @@
  * straight over the buffer: no Macaroon object, no per-caveat copies.
  *
  * It accepts exactly what `parseBinary` + `walkChain` accept and rejects with the same
- * codes (a differential test pins this); anything outside the common case (JSON, a
- * location, a third-party caveat) returns `null` and the general path decides.
+ * codes (differential tests pin this); anything outside the common case (JSON, a non-empty
+ * location, a third-party caveat) returns `null` and the general path decides. An empty
+ * LOCATION field (`01 00`, pymacaroons' spelling of "none") is skipped here, as the
+ * general parser reads it as no location.
  */
 import { base64DecodeScratch, utf8Decode } from './bytes.js';
 import { fingerprintInto, fingerprintStrings } from './chain.js';
@@ -135,8 +137,12 @@ export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastW
   // structure first (same order of checks as parseBinary)
   if (bytes.length === 0 || bytes[0] !== 2) malformed();
   pos = 1;
-  const t0 = readUvarint();
-  if (t0 === 1) return null; // a location: general path
+  let t0 = readUvarint();
+  if (t0 === 1) {
+    if (buf[pos] !== 0) return null; // a location (or an odd length): general path
+    pos++; // an empty location is no location
+    t0 = readUvarint();
+  }
   if (t0 !== 2) malformed();
   const idLen = readLength(0x7fffffff);
   const idStart = pos;
@@ -144,11 +150,16 @@ export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastW
   if (readUvarint() !== 0) malformed();
   let n = 0;
   for (;;) {
-    const t = readUvarint();
+    let t = readUvarint();
     if (t === 0) break;
     if (n >= limits.maxCaveats)
       throw new TokenTooLargeError('token exceeds a size limit: too many caveats');
-    if (t === 1) return null; // a caveat location: third-party or malformed, general path
+    if (t === 1) {
+      // a caveat location: third-party or malformed, general path; an empty one is none
+      if (buf[pos] !== 0) return null;
+      pos++;
+      t = readUvarint();
+    }
     if (t !== 2) malformed();
     const len = readLength(limits.maxConditionBytes);
     if (2 * n + 1 >= offsets.length) {

@@ -7,6 +7,12 @@
  *
  * The parser is a single forward loop (no recursion), strict about field order, minimal
  * varints, field lengths and trailing bytes, and checks every limit before copying.
+ *
+ * An empty LOCATION field (type 1, length 0) is read as no location, in the header and on
+ * a caveat: pymacaroons writes one in every V2 macaroon without a location, and go-macaroon
+ * and libmacaroons read it the same way. The writer never emits one (one spelling when we
+ * write), so a token that had one re-encodes to other bytes with the same signature
+ * (locations are not part of the HMAC chain).
  */
 import { utf8Decode, utf8Encode } from './bytes.js';
 import { TokenMalformedError, TokenTooLargeError } from './errors.js';
@@ -23,6 +29,8 @@ const MAX_FIELD = 0x7fffffff;
 /** Parser cursor state (module scratch: parsing is synchronous). */
 let buf: Uint8Array = new Uint8Array(0);
 let pos = 0;
+/** Set when an empty LOCATION field was read: the input is then not our spelling. */
+let sawEmptyLocation = false;
 
 function malformed(what: string): never {
   throw new TokenMalformedError(`token is malformed: ${what}`);
@@ -59,9 +67,13 @@ function readFieldBody(maxLen: number, tooLarge: string | null): number {
   return start;
 }
 
-function readLocation(): string {
+/** Reads a LOCATION field's payload: `undefined` when it is empty (no location). */
+function readLocation(): string | undefined {
   const start = readFieldBody(MAX_FIELD, null);
-  if (pos === start) malformed('empty location');
+  if (pos === start) {
+    sawEmptyLocation = true;
+    return undefined;
+  }
   const loc = utf8Decode(buf, start, pos);
   if (loc === null) malformed('location is not UTF-8');
   return loc;
@@ -69,7 +81,9 @@ function readLocation(): string {
 
 /**
  * Parses the V2 binary form. `bytes` is owned by the result afterwards (fields are views
- * into it). Throws TokenMalformedError / TokenTooLargeError.
+ * into it); `bytes` and `text` are kept as the token's encoded forms only when they are
+ * Chit's own spelling (no empty location field). Throws TokenMalformedError /
+ * TokenTooLargeError.
  * @example
  * ```ts
  * const m = parseBinary(base64Decode(text)!, DEFAULT_LIMITS);
@@ -78,6 +92,7 @@ function readLocation(): string {
 export function parseBinary(bytes: Uint8Array, limits: Limits, text?: string): MacaroonV2 {
   buf = bytes;
   pos = 0;
+  sawEmptyLocation = false;
   try {
     if (bytes.length === 0 || bytes[0] !== 2) malformed('not a V2 macaroon');
     pos = 1;
@@ -123,6 +138,8 @@ export function parseBinary(bytes: Uint8Array, limits: Limits, text?: string): M
     if (readUvarint() !== 32) malformed('signature is not 32 bytes');
     if (buf.length - pos !== 32) malformed('signature length');
     const signature = bytes.subarray(pos, pos + 32);
+    // Another library's spelling is not cached: encode and attenuate then write ours.
+    if (sawEmptyLocation) return new MacaroonV2(location, identifier, caveats, signature);
     return new MacaroonV2(location, identifier, caveats, signature, text, bytes);
   } finally {
     buf = EMPTY;
@@ -160,8 +177,13 @@ function writeField(out: Uint8Array, o: number, type: number, data: Uint8Array):
   return o + data.length;
 }
 
+/** A location to write, or `undefined`: an empty location is written as none. */
+function locationBytes(location: string | undefined): Uint8Array | undefined {
+  return location === undefined || location === '' ? undefined : utf8Encode(location);
+}
+
 /**
- * Serialises a macaroon to the V2 binary form.
+ * Serialises a macaroon to the V2 binary form (never with an empty LOCATION field).
  * @example
  * ```ts
  * const bytes = serializeBinary(m); // bytes[0] === 2
@@ -170,12 +192,12 @@ function writeField(out: Uint8Array, o: number, type: number, data: Uint8Array):
 export function serializeBinary(m: MacaroonV2): Uint8Array {
   const cached = MacaroonV2.cachedBinary(m);
   if (cached !== undefined) return cached;
-  const loc = m.location !== undefined ? utf8Encode(m.location) : undefined;
+  const loc = locationBytes(m.location);
   const cavLocs: (Uint8Array | undefined)[] = [];
   let size = 1 + fieldSize(m.identifier.length) + 1 + 1 + fieldSize(32);
   if (loc !== undefined) size += fieldSize(loc.length);
   for (const c of m.caveats) {
-    const cl = c.location !== undefined ? utf8Encode(c.location) : undefined;
+    const cl = locationBytes(c.location);
     cavLocs.push(cl);
     size += fieldSize(c.id.length) + 1;
     if (cl !== undefined) size += fieldSize(cl.length);

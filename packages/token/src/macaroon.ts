@@ -113,7 +113,8 @@ function isBytes(v: unknown): v is Uint8Array {
 
 /**
  * Accepts a {@link MacaroonV2} as is, or validates a structurally conforming object
- * (programmer input) and wraps it. Throws TypeError naming `name` otherwise.
+ * (programmer input) and wraps it; an empty location (of the macaroon or of a caveat) is
+ * taken as none. Throws TypeError naming `name` otherwise.
  * @example
  * ```ts
  * const m = asMacaroon(input, 'token');
@@ -141,10 +142,12 @@ export function asMacaroon(value: unknown, name: string): MacaroonV2 {
     }
     if (cv.vid !== undefined && !isBytes(cv.vid))
       throw new TypeError(`${name}.caveats[].vid must be a Uint8Array`);
-    if (cv.location !== undefined && (typeof cv.location !== 'string' || cv.vid === undefined)) {
+    // An empty location is no location (as in the header and in every parser).
+    const location = cv.location === '' ? undefined : cv.location;
+    if (location !== undefined && (typeof location !== 'string' || cv.vid === undefined)) {
       throw new TypeError(`${name}.caveats[].location must be a string on a third-party caveat`);
     }
-    caveats.push(makeCaveat(cv.id.slice(), cv.vid?.slice(), cv.location));
+    caveats.push(makeCaveat(cv.id.slice(), cv.vid?.slice(), location));
   }
   return new MacaroonV2(
     v.location === '' ? undefined : v.location,
