@@ -130,7 +130,13 @@ export type Decision = Allowed | Denied;
 
 const NONE: readonly BudgetUse[] = Object.freeze([]);
 
-function denied(
+/**
+ * A {@link Denied} for `err` at `stage`: a ChitError keeps its code, anything else takes
+ * the stage's code (its name kept for the log, never its message). For deciders that
+ * reach a verdict outside {@link decide} (a remote answer, a malformed header).
+ * @example denial(new TokenMissingError(), 'verify', undefined, {}, Date.now())
+ */
+export function denial(
   err: unknown,
   stage: DecisionStage,
   capability: VerifiedCapability | undefined,
@@ -202,7 +208,7 @@ export function decide(
     stage = 'budget';
     return consume(cap, context, nowMs, ports.budgets);
   } catch (err) {
-    return denied(err, stage, cap, context, nowMs);
+    return denial(err, stage, cap, context, nowMs);
   }
 }
 
@@ -214,21 +220,21 @@ function consume(
 ): Promise<Decision> {
   if (port === undefined) {
     const err = new BudgetUnavailableError('this verifier has no budget store');
-    return Promise.resolve(denied(err, 'budget', cap, context, nowMs));
+    return Promise.resolve(denial(err, 'budget', cap, context, nowMs));
   }
   const uses = budgetUses(cap);
   let pending: Promise<BudgetResult>;
   try {
     pending = port.consumeBudgets(cap.tokenId, uses);
   } catch (err) {
-    return Promise.resolve(denied(err, 'budget', cap, context, nowMs));
+    return Promise.resolve(denial(err, 'budget', cap, context, nowMs));
   }
   return pending.then(
     (result): Decision =>
       result.allowed
         ? { allowed: true, capability: cap, context, consumed: uses, nowMs }
-        : denied(new BudgetExhaustedError(), 'budget', cap, context, nowMs),
+        : denial(new BudgetExhaustedError(), 'budget', cap, context, nowMs),
     // A store failure is a coded 503: its own ChitError if it has one, else the stage's.
-    (err: unknown) => denied(err, 'budget', cap, context, nowMs),
+    (err: unknown) => denial(err, 'budget', cap, context, nowMs),
   );
 }

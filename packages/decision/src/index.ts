@@ -15,6 +15,7 @@ export {
   type DecisionStage,
   type Denied,
   decide,
+  denial,
   type RevocationView,
   STAGE_CODE,
 } from './decide.js';

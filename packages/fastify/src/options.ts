@@ -33,8 +33,13 @@ export interface ChitCommonOptions {
 export interface ChitLocalOptions extends ChitCommonOptions {
   readonly keys: KeyResolver;
   readonly store: ChitStore;
-  /** Clock-skew leeway for `expires`/`not-before`, seconds (default: the core's). */
-  readonly leeway?: number;
+  /**
+   * Removed: the leeway is `LEEWAY_SECONDS` of @chit/token for every verifier, since the
+   * lifetimes of revocation entries and budget counters are derived from it. Passing any
+   * value is a RangeError at registration.
+   * @deprecated
+   */
+  readonly leeway?: never;
   /** Bounded cache of verified chains (default 10,000 entries); `false` disables it. */
   readonly cache?: { readonly maxEntries: number } | false;
   /**
@@ -91,7 +96,6 @@ export interface NormalizedLocal extends NormalizedCommon {
   readonly mode: 'local';
   readonly keys: KeyResolver;
   readonly store: ChitStore;
-  readonly leeway?: number;
   readonly cacheEntries: number;
   readonly stalenessMs: number;
   readonly startupMs: number;
@@ -205,7 +209,10 @@ export function normalizeOptions(options: unknown): NormalizedOptions {
   for (const m of STORE_METHODS) {
     if (typeof store[m] !== 'function') throw new TypeError(`store.${m} must be a function`);
   }
-  if (options.leeway !== undefined) nonNegInt(options.leeway, 'leeway', 0);
+  if (options.leeway !== undefined) {
+    // One leeway everywhere: a wider one here would outlive the state derived from it.
+    throw new RangeError('leeway is not configurable: every verifier uses LEEWAY_SECONDS');
+  }
   const cache = options.cache;
   if (cache !== undefined && cache !== false && !isObject(cache)) {
     throw new TypeError('cache must be { maxEntries } or false');
@@ -221,7 +228,6 @@ export function normalizeOptions(options: unknown): NormalizedOptions {
     mode: 'local',
     keys: options.keys as KeyResolver,
     store: store as unknown as ChitStore,
-    leeway: options.leeway as number | undefined,
     cacheEntries: cache === false ? 0 : nonNegInt(cache?.maxEntries, 'cache.maxEntries', 10_000),
     stalenessMs: nonNegInt(revocation?.stalenessMs, 'revocation.stalenessMs', 2000),
     startupMs: nonNegInt(revocation?.startupMs, 'revocation.startupMs', 5000),

@@ -8,21 +8,22 @@
  * still done in `onRequest`.
  */
 
+import {
+  type Allowed,
+  type Decision,
+  type DecisionFacts,
+  type Denied,
+  denial,
+} from '@chit/decision';
 import { type DelegationCredential, readDelegationHeaders, traceIdFrom } from '@chit/sdk/headers';
-import { ChitError, type RequestContext, type VerifiedCapability } from '@chit/token';
+import type { RequestContext } from '@chit/token';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AuditStats, createAuditSink } from './audit.js';
 import { decisionEvent } from './audit-event.js';
 import { buildRequestCapability, type RequestCapability } from './capability.js';
 import { sendDenial, toHttpError } from './errors.js';
-import {
-  createJudge,
-  type Judge,
-  type JudgeProgress,
-  type JudgeStats,
-  STAGE_CODE,
-} from './judge.js';
+import { createJudge, type Judge, type JudgeStats } from './judge.js';
 import { type ChitPluginOptions, normalizeOptions } from './options.js';
 import { type ChitRouteConfig, type CompiledRoute, compileRoute } from './route-config.js';
 
@@ -68,7 +69,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 
 const kJudgeAfterParsing = Symbol('chit.judgeAfterParsing');
 
-const HEADERS_STAGE: JudgeProgress = Object.freeze({ stage: 'verify' });
+const NO_CONTEXT: RequestContext = Object.freeze({});
 
 const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOptions) => {
   const options = normalizeOptions(rawOptions);
@@ -125,79 +126,75 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
   function deny(
     request: FastifyRequest,
     reply: FastifyReply,
-    err: unknown,
-    seen: JudgeProgress,
-    tenant: string | undefined,
+    d: Denied,
     url: string | undefined,
   ): FastifyReply {
-    // Anything that is not a core error (a store bug, a thrown non-error) denies with the
-    // failing stage's code, never a 500 and never its own message.
-    const httpErr = toHttpError(err, STAGE_CODE[seen.stage]);
-    if (!(err instanceof ChitError)) {
+    if (d.unexpected !== undefined) {
       // A bug or a foreign failure: say where, by name only (a foreign message may quote input).
-      const name = err instanceof Error ? err.name : typeof err;
       request.log.error(
-        { chitUnexpected: { name, stage: seen.stage } },
+        { chitUnexpected: { name: d.unexpected, stage: d.stage } },
         'chit: unexpected failure',
       );
     }
-    const capability = seen.capability;
-    audit.emit(
-      decisionEvent(
-        {
-          allowed: false,
-          code: httpErr.code,
-          capability,
-          tenant,
-          requestId: String(request.id),
-          route: url,
-          traceId: traceIdFrom(request.headers.traceparent),
-        },
-        options.audience,
-        options.clock(),
-      ),
-      request.log,
-    );
-    return sendDenial(reply, httpErr);
+    audit.emit(decisionEvent(d, factsOf(request, url), options.clock()), request.log);
+    return sendDenial(reply, toHttpError(d.error, d.code));
+  }
+
+  function factsOf(request: FastifyRequest, url: string | undefined): DecisionFacts {
+    return {
+      service: options.audience,
+      requestId: String(request.id),
+      route: url,
+      traceId: traceIdFrom(request.headers.traceparent),
+    };
   }
 
   function allow(
     request: FastifyRequest,
     credential: DelegationCredential,
-    context: RequestContext,
-    cap: VerifiedCapability,
+    d: Allowed,
     url: string | undefined,
   ): void {
-    const capability = buildRequestCapability(
-      cap,
+    request.capability = buildRequestCapability(
+      d.capability,
       credential.token,
-      context,
+      d.context,
       options.audience,
       options.clock,
     );
-    request.capability = capability;
-    audit.emit(
-      decisionEvent(
-        {
-          allowed: true,
-          capability: cap,
-          tenant: capability.tenant,
-          requestId: String(request.id),
-          route: url,
-          traceId: traceIdFrom(request.headers.traceparent),
-        },
-        options.audience,
-        options.clock(),
-      ),
-      request.log,
-    );
+    audit.emit(decisionEvent(d, factsOf(request, url), options.clock()), request.log);
+  }
+
+  function settle(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    credential: DelegationCredential,
+    d: Decision | null,
+    url: string | undefined,
+    done: HookDone,
+  ): void {
+    if (d === null) {
+      done();
+      return;
+    }
+    if (!d.allowed) {
+      deny(request, reply, d, url);
+      return;
+    }
+    try {
+      allow(request, credential, d, url);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   }
 
   // Callback style rather than async: a decision made synchronously (a cached chain, no
   // budgets) costs no promise and no extra microtask turn. A denial sends the reply and
   // does not call `done` (fastify's early-response pattern); anything thrown after the
   // decision goes to `done(err)`, as a rejected async hook did.
-  function decide(
+  function judgeRequest(
     request: FastifyRequest,
     reply: FastifyReply,
     route: CompiledRoute,
@@ -206,38 +203,16 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     done: HookDone,
   ): void {
     const context = route.context(request);
-    const seen: JudgeProgress = { stage: 'verify' };
-    let result: ReturnType<Judge['judge']>;
-    try {
-      result = judge.judge(credential, context, seen, route.notFound);
-    } catch (err) {
-      deny(request, reply, err, seen, context.tenant, url);
-      return;
-    }
-    if (result === null) {
-      done();
-      return;
-    }
+    const result = judge.judge(credential, context, route.notFound);
     if (!isPromise(result)) {
-      allow(request, credential, context, result, url);
-      done();
+      settle(request, reply, credential, result, url, done);
       return;
     }
     result.then(
-      (cap) => {
-        try {
-          if (cap !== null) allow(request, credential, context, cap, url);
-        } catch (err) {
-          return done(err as Error);
-        }
-        done();
-      },
+      (d) => settle(request, reply, credential, d, url, done),
       (err: unknown) => {
-        try {
-          deny(request, reply, err, seen, context.tenant, url);
-        } catch (thrown) {
-          done(thrown as Error);
-        }
+        // decide() never rejects; a judge that does is denied with the verify stage's code.
+        deny(request, reply, denial(err, 'verify', undefined, context, options.clock()), url);
       },
     );
   }
@@ -255,14 +230,14 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     try {
       credential = credentialOf(request);
     } catch (err) {
-      deny(request, reply, err, HEADERS_STAGE, undefined, url);
+      deny(request, reply, denial(err, 'verify', undefined, NO_CONTEXT, options.clock()), url);
       return;
     }
     if (route.needsBody) {
       request[kJudgeAfterParsing] = true;
       return done();
     }
-    decide(request, reply, route, credential, url, done);
+    judgeRequest(request, reply, route, credential, url, done);
   });
 
   fastify.addHook('preValidation', (request, reply, done) => {
@@ -277,10 +252,10 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
     try {
       credential = credentialOf(request);
     } catch (err) {
-      deny(request, reply, err, HEADERS_STAGE, undefined, url);
+      deny(request, reply, denial(err, 'verify', undefined, NO_CONTEXT, options.clock()), url);
       return;
     }
-    decide(request, reply, route, credential, url, done);
+    judgeRequest(request, reply, route, credential, url, done);
   });
 
   fastify.addHook('onClose', async () => {

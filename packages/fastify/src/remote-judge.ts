@@ -1,17 +1,19 @@
 /**
- * Remote mode: the mint service decides (`POST /v1/verify`: signatures, revocation,
- * budgets, its own audit event). A bounded cache keeps verified chains for `ttlMs`
- * (default 1 s, below the 2 s staleness bound of local mode) so repeated requests with
- * the same token re-check only the caveats here; a capability with budgets is never
- * cached, since every use must be counted by the mint.
+ * Remote mode: the mint service decides (`POST /v1/verify` runs the same `decide()`:
+ * signatures, revocation, budgets, its own audit event). A bounded cache keeps allowed
+ * capabilities for `ttlMs` (default 1 s, below the 2 s staleness bound of local mode) so
+ * repeated requests with the same token re-check only the caveats here, through the
+ * decision's own `authorizeAt`; a capability with budgets is never cached, since every
+ * use must be counted by the mint. Denials keep their coded error class across the wire.
  */
+import { authorizeAt, type Decision, denial, errorFromCode } from '@chit/decision';
+import { type CapabilityView, HTTP_STATUS, verifyResponseSchema } from '@chit/protocol';
 import type { DelegationCredential } from '@chit/sdk/headers';
 import {
-  authorize,
   ChitError,
-  HTTP_STATUS,
-  isErrorCode,
   type RequestContext,
+  TokenMalformedError,
+  TokenTooLargeError,
   type VerifiedCapability,
 } from '@chit/token';
 import type { Judge } from './judge.js';
@@ -22,26 +24,23 @@ interface Entry {
   readonly until: number;
 }
 
-interface RemoteAnswer {
-  readonly allowed?: unknown;
-  readonly code?: unknown;
-  readonly message?: unknown;
-  readonly capability?: Record<string, unknown>;
-}
-
 function unavailable(message: string): ChitError {
   return new ChitError('ERR_STORE_UNAVAILABLE', message);
 }
 
 // The mint's public view carries no fingerprints or budget keys: fill what authorize and
 // the request capability need, and keep the budget limits for display.
-function fromView(view: Record<string, unknown>): VerifiedCapability {
-  const budgets = Array.isArray(view.budgets)
-    ? (view.budgets as { limit: number }[]).map((b) => Object.freeze({ key: '', limit: b.limit }))
-    : [];
+function fromView(view: CapabilityView): VerifiedCapability {
   return Object.freeze({
-    ...(view as unknown as VerifiedCapability),
-    budgets: Object.freeze(budgets),
+    ...view,
+    session: view.session,
+    principal: view.principal,
+    role: view.role,
+    traceId: view.traceId,
+    chainExpiresAt: view.expiresAt,
+    budgets: Object.freeze(
+      view.budgets.map((b) => Object.freeze({ key: '', limit: b.limit, expiresAt: null })),
+    ),
     fingerprints: Object.freeze([]) as readonly string[],
     thirdParty: Object.freeze([]) as VerifiedCapability['thirdParty'],
   });
@@ -66,7 +65,7 @@ export function createRemoteJudge(o: NormalizedRemote): Judge {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), o.timeoutMs);
     let res: Response;
-    let answer: RemoteAnswer;
+    let body: unknown;
     try {
       res = await o.fetch(o.url, {
         method: 'POST',
@@ -78,71 +77,76 @@ export function createRemoteJudge(o: NormalizedRemote): Judge {
         }),
         signal: controller.signal,
       });
-      answer = (await res.json()) as RemoteAnswer;
+      body = await res.json();
     } catch {
       throw unavailable('the mint service is unavailable');
     } finally {
       clearTimeout(timer);
     }
-    if (res.status === 413)
-      throw new ChitError('ERR_TOKEN_TOO_LARGE', 'token exceeds a size limit');
-    if (res.status === 400)
-      throw new ChitError('ERR_TOKEN_MALFORMED', 'the mint rejected the request');
-    if (res.status !== 200 || answer === null || typeof answer !== 'object') {
+    if (res.status === 413) throw new TokenTooLargeError();
+    if (res.status === 400) throw new TokenMalformedError('the mint rejected the request');
+    const parsed = res.status === 200 ? verifyResponseSchema.safeParse(body) : undefined;
+    if (parsed === undefined || !parsed.success) {
       throw unavailable('the mint service answered with an error');
     }
-    if (answer.allowed !== true) {
-      const code = isErrorCode(answer.code) ? answer.code : 'ERR_FORBIDDEN';
-      const message = typeof answer.message === 'string' ? answer.message : 'denied by the mint';
+    const answer = parsed.data;
+    if (!answer.allowed) {
+      const code = answer.code ?? 'ERR_FORBIDDEN';
       // Never let a remote answer turn into a 500.
-      throw new ChitError(code === 'ERR_INTERNAL' ? 'ERR_STORE_UNAVAILABLE' : code, message);
+      if (code === 'ERR_INTERNAL') throw unavailable('the mint service failed');
+      throw errorFromCode(code, answer.message);
     }
-    if (answer.capability === undefined || typeof answer.capability !== 'object') {
+    if (answer.capability === undefined) {
       throw unavailable('the mint answered without a capability');
     }
     return fromView(answer.capability);
   }
 
-  return {
-    judge(credential, context, progress, authenticateOnly) {
-      progress.stage = 'remote';
-      const key =
-        credential.discharges.length === 0
-          ? credential.token
-          : `${credential.token} ${credential.discharges.join(' ')}`;
-      const now = clock();
-      if (authenticateOnly) {
-        // Nothing to authorize: a genuine token the mint judges "not for this" (403) is
-        // authenticated; 401 and 503 still deny.
-        return call(credential, {}).then(
-          (cap) => cap,
-          (err: unknown) => {
-            if (err instanceof ChitError && HTTP_STATUS[err.code] === 403) return null;
-            throw err;
-          },
-        );
-      }
-      const hit = o.cacheEntries > 0 ? cache.get(key) : undefined;
-      if (hit !== undefined) {
-        if (hit.until > now) {
-          progress.capability = hit.capability;
-          progress.stage = 'verify';
-          authorize(hit.capability, context, Math.floor(now / 1000), 30);
-          return hit.capability;
-        }
-        cache.delete(key);
-      }
-      return call(credential, context).then((cap) => {
-        progress.capability = cap;
-        if (o.cacheEntries > 0 && o.cacheTtlMs > 0 && cap.budgets.length === 0) {
+  function decided(
+    credential: DelegationCredential,
+    context: RequestContext,
+    nowMs: number,
+  ): Promise<Decision> {
+    return call(credential, context).then(
+      (capability): Decision => {
+        if (o.cacheEntries > 0 && o.cacheTtlMs > 0 && capability.budgets.length === 0) {
+          const key = cacheKey(credential);
           if (cache.size >= o.cacheEntries) {
             const oldest = cache.keys().next();
             if (!oldest.done) cache.delete(oldest.value);
           }
-          cache.set(key, { capability: cap, until: clock() + o.cacheTtlMs });
+          cache.set(key, { capability, until: clock() + o.cacheTtlMs });
         }
-        return cap;
-      });
+        return { allowed: true, capability, context, consumed: [], nowMs };
+      },
+      (err: unknown) => denial(err, 'verify', undefined, context, nowMs),
+    );
+  }
+
+  return {
+    judge(credential, context, authenticateOnly) {
+      const now = clock();
+      if (authenticateOnly) {
+        // Nothing to authorize: a genuine token the mint judges "not for this" (403) is
+        // authenticated; 401 and 503 still deny.
+        return decided(credential, {}, now).then((d) =>
+          !d.allowed && HTTP_STATUS[d.code] === 403 ? null : d,
+        );
+      }
+      const key = cacheKey(credential);
+      const hit = o.cacheEntries > 0 ? cache.get(key) : undefined;
+      if (hit !== undefined) {
+        if (hit.until > now) {
+          try {
+            authorizeAt(hit.capability, context, now);
+          } catch (err) {
+            return denial(err, 'verify', hit.capability, context, now);
+          }
+          return { allowed: true, capability: hit.capability, context, consumed: [], nowMs: now };
+        }
+        cache.delete(key);
+      }
+      return decided(credential, context, now);
     },
     stats() {
       return { cacheEntries: cache.size };
@@ -151,4 +155,10 @@ export function createRemoteJudge(o: NormalizedRemote): Judge {
       cache.clear();
     },
   };
+}
+
+function cacheKey(credential: DelegationCredential): string {
+  return credential.discharges.length === 0
+    ? credential.token
+    : `${credential.token} ${credential.discharges.join(' ')}`;
 }

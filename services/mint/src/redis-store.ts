@@ -79,8 +79,7 @@ export async function openRedisStore(
     revoke: (entry) => store.revoke(entry),
     listRevocations: (now) => store.listRevocations(now),
     subscribeRevocations: (onEntry, onStatus) => store.subscribeRevocations(onEntry, onStatus),
-    consumeBudgets: (family, budgets, expiresAt) =>
-      store.consumeBudgets(family, budgets, expiresAt),
+    consumeBudgets: (family, budgets) => store.consumeBudgets(family, budgets),
     appendAudit: (event) => store.appendAudit(event),
     appendAudits: (events) => store.appendAudits(events),
     queryAudit: (query) => store.queryAudit(query),

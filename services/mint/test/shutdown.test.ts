@@ -30,7 +30,7 @@ it('on the signal, finishes the in-flight request on a real socket before closin
     revoke: (e) => inner.revoke(e),
     listRevocations: (n) => inner.listRevocations(n),
     subscribeRevocations: (a, b) => inner.subscribeRevocations(a, b),
-    consumeBudgets: (f, b, e) => inner.consumeBudgets(f, b, e),
+    consumeBudgets: (f, b) => inner.consumeBudgets(f, b),
     queryAudit: (q) => inner.queryAudit(q),
     ping: () => inner.ping(),
     async appendAudit(event) {

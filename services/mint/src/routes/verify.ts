@@ -1,15 +1,21 @@
 /**
  * `POST /v1/verify`: the remote verifier. Always a decision (HTTP 200) for any token
- * content; 4xx only for a malformed request body.
+ * content; 4xx only for a malformed request body. The decision is @chit/decision's
+ * `decide()` with the mint's ports, the same function the fastify plugin runs locally.
  */
 
+import { type DecisionPorts, decide, eventFromDecision } from '@chit/decision';
+import {
+  capabilityView,
+  errorSchema,
+  verifyBodySchema,
+  verifyResponseSchema,
+} from '@chit/protocol';
 import { traceIdFrom } from '@chit/sdk/headers';
-import { ChitError, type ErrorCode, type VerifiedCapability } from '@chit/token';
+import { verifyChain } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { MintContext } from '../context.js';
-import { authorizeRequest, capabilityView, verifyTokenChain } from '../core.js';
-import { errorSchema, verifyBodySchema, verifyResponseSchema } from '../schemas.js';
 
 /**
  * Registers the verify route.
@@ -17,6 +23,13 @@ import { errorSchema, verifyBodySchema, verifyResponseSchema } from '../schemas.
  */
 export function verifyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const ports: DecisionPorts = {
+    verify: (token, discharges) =>
+      verifyChain(token, { keys: ctx.keys.resolve, discharges, cache: ctx.chainCache }),
+    revocations: ctx.mirror,
+    budgets: ctx.store,
+    clock: ctx.clock,
+  };
   app.post(
     '/v1/verify',
     {
@@ -30,56 +43,24 @@ export function verifyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
     },
     async (request) => {
       const { token, discharges, context } = request.body;
-      const now = ctx.clock();
-      let cap: VerifiedCapability | undefined;
-      let code: ErrorCode | undefined;
-      let message: string | undefined;
-      try {
-        cap = verifyTokenChain(ctx, token, discharges);
-        // Revocation before caveats: a revoked token is revoked whatever the request.
-        ctx.mirror.check(cap, now / 1000);
-        authorizeRequest(ctx, cap, context);
-        if (cap.budgets.length > 0) {
-          const expiresAt = cap.expiresAt ?? Math.floor(now / 1000) + ctx.config.maxTtl;
-          const result = await ctx.store.consumeBudgets(cap.tokenId, cap.budgets, expiresAt);
-          if (!result.allowed)
-            throw new ChitError('ERR_BUDGET_EXHAUSTED', 'usage budget is exhausted');
-        }
-      } catch (e) {
-        if (!(e instanceof ChitError)) throw e;
-        code = e.code;
-        message = e.message;
-      }
-      const allowed = code === undefined;
-      const traceId = traceIdFrom(request.headers.traceparent) ?? cap?.traceId;
-      const tenant = context.tenant ?? (cap?.tenants?.length === 1 ? cap.tenants[0] : undefined);
-      try {
-        await ctx.audit(
-          {
-            type: allowed ? 'verify.allow' : 'verify.deny',
-            service: ctx.config.serviceName,
-            route: '/v1/verify',
-            ...(code ? { code } : {}),
-            ...(cap
-              ? {
-                  tokenId: cap.tokenId,
-                  kid: cap.kid,
-                  tokenFingerprint: cap.fingerprints[cap.fingerprints.length - 1],
-                  caveats: cap.caveats,
-                  ...(cap.principal ? { principal: cap.principal } : {}),
-                  ...(cap.session ? { session: cap.session } : {}),
-                  ...(cap.via.length ? { via: [...cap.via] } : {}),
-                }
-              : {}),
-            ...(tenant ? { tenant } : {}),
-            ...(traceId ? { traceId } : {}),
-          },
-          request.id,
+      const d = await decide({ token, discharges, context }, ports);
+      if (!d.allowed && d.unexpected !== undefined) {
+        request.log.error(
+          { chitUnexpected: { name: d.unexpected, stage: d.stage } },
+          'verify failed',
         );
+      }
+      const input = eventFromDecision(d, {
+        service: ctx.config.serviceName,
+        route: '/v1/verify',
+        traceId: traceIdFrom(request.headers.traceparent),
+      });
+      try {
+        await ctx.audit(input, request.id);
       } catch (e) {
         request.log.error({ err: e }, 'audit append failed');
         // An allow that cannot be recorded is not granted: fail closed. A deny stays a deny.
-        if (allowed) {
+        if (d.allowed) {
           ctx.metrics.verifications.inc({ decision: 'deny', code: 'ERR_STORE_UNAVAILABLE' });
           return {
             allowed: false,
@@ -88,9 +69,12 @@ export function verifyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
           };
         }
       }
-      ctx.metrics.verifications.inc({ decision: allowed ? 'allow' : 'deny', code: code ?? 'OK' });
-      if (allowed && cap) return { allowed: true, capability: capabilityView(cap) };
-      return { allowed: false, ...(code ? { code } : {}), ...(message ? { message } : {}) };
+      if (d.allowed) {
+        ctx.metrics.verifications.inc({ decision: 'allow', code: 'OK' });
+        return { allowed: true, capability: capabilityView(d.capability) };
+      }
+      ctx.metrics.verifications.inc({ decision: 'deny', code: d.code });
+      return { allowed: false, code: d.code, message: d.error.message };
     },
   );
 }
