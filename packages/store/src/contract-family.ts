@@ -64,6 +64,15 @@ export function revocationFamilyContract(get: () => ContractStore, nowS: () => n
       expect(await scanned()).toEqual([holder({ expiresAt: nowS() + 100 })]);
     });
 
+    it('a holder entry first recorded without a family learns it, and keeps it', async () => {
+      const { store } = get();
+      const { family: _none, ...plain } = holder({ expiresAt: nowS() + 100 });
+      await store.revoke(plain);
+      await store.revoke(holder({ expiresAt: nowS() + 50 }));
+      await store.revoke(plain);
+      expect(await store.listRevocations(nowS())).toEqual([holder({ expiresAt: nowS() + 100 })]);
+    });
+
     it('holds an entry that never lapses exactly, listed however late', async () => {
       const { store } = get();
       const e = holder({ expiresAt: REVOCATION_NEVER_LAPSES });

@@ -226,11 +226,14 @@ function merge(map: Map<string, RevocationEntry>, e: RevocationEntry): void {
     e.kind === 'principal'
       ? Math.max(prev.issuedBefore ?? prev.revokedAt, e.issuedBefore ?? e.revokedAt)
       : undefined;
+  // A holder entry keeps its family once any write has told it (as the Redis script does).
+  const family = prev.family ?? e.family;
   map.set(k, {
     ...prev,
     revokedAt: Math.max(prev.revokedAt, e.revokedAt),
     expiresAt: Math.max(prev.expiresAt, e.expiresAt),
     ...(issuedBefore !== undefined ? { issuedBefore } : {}),
+    ...(family !== undefined ? { family } : {}),
   });
 }
 
