@@ -1,7 +1,9 @@
 /**
  * The delegation headers: the one module that writes and reads the HTTP form of a Chit
- * credential. The SDK formats with it; the @chit/fastify verifier parses with it. Pure:
- * no `node:` imports, no I/O, so it bundles for browsers and workers.
+ * credential. The SDK formats with it (re-exported as `@chit/sdk/headers`); the
+ * @chit/fastify verifier parses with it; `parseAuthorization` sits on the one
+ * `Authorization` splitter (`splitAuthorization`) that the mint and the approval service
+ * use too. Pure: no `node:` imports, no I/O, so it bundles for browsers and workers.
  *
  * Wire form (see docs/delegation.md):
  * - `Authorization: Chit <token>` (also `Bearer <token>`): exactly one header, exactly
@@ -17,7 +19,15 @@ import {
   TokenMalformedError,
   TokenTooLargeError,
 } from '@chit/token';
+import { splitAuthorization } from './authorization.js';
 
+export {
+  type AuthorizationParts,
+  type BasicCredentials,
+  credentialsFor,
+  decodeBasic,
+  splitAuthorization,
+} from './authorization.js';
 export { traceIdFrom } from './traceparent.js';
 
 /**
@@ -163,9 +173,10 @@ function checkToken(token: string, limits: HeaderLimits, what: string): void {
 }
 
 /**
- * Parses an `Authorization` header value into the primary token. Strict: exactly
- * `Chit <token>` or `Bearer <token>`, one space, no other whitespace or characters,
- * one header only (an array of two values is a smuggled second header).
+ * Parses an `Authorization` header value into the primary token. Strict: the value is
+ * split by {@link splitAuthorization} (one space, visible ASCII, scheme spelled exactly),
+ * then must be `Chit <token>` or `Bearer <token>` with the token in the base64 / base64url
+ * alphabet; one header only (an array of two values is a smuggled second header).
  *
  * Throws `ChitError` `ERR_TOKEN_MISSING` (absent, or another scheme such as `Basic`),
  * `TokenMalformedError` (bad spelling, duplicates, odd characters) or
@@ -186,8 +197,7 @@ export function parseAuthorization(
   if (wireBytes(AUTHORIZATION_HEADER, value) > lim.maxHeaderBytes) {
     throw new TokenTooLargeError('Authorization header is too large');
   }
-  const space = value.indexOf(' ');
-  const scheme = space === -1 ? value : value.slice(0, space);
+  const { scheme, credentials: token } = splitAuthorization(value);
   if (scheme !== 'Chit' && scheme !== 'Bearer') {
     // A different spelling of our own schemes is an error; a foreign scheme means
     // "no Chit credential here".
@@ -195,11 +205,8 @@ export function parseAuthorization(
     if (lower === 'chit' || lower === 'bearer') {
       throw new TokenMalformedError('authorization scheme must be spelled Chit or Bearer');
     }
-    if (/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(scheme)) throw missing();
-    throw new TokenMalformedError('Authorization header is malformed');
+    throw missing();
   }
-  if (space === -1) throw new TokenMalformedError('Authorization header has no token');
-  const token = value.slice(space + 1);
   if (token === '') throw new TokenMalformedError('Authorization header has no token');
   checkToken(token, lim, 'token');
   return { scheme, token };

@@ -2,7 +2,7 @@
  * W3C Trace Context: the trace id of an incoming `traceparent` header, which the mint
  * service and the @chit/fastify verifier record in audit events. An invalid header is
  * ignored (the spec says to restart the trace), never an error. Pure, like the rest of
- * `@chit/sdk/headers`, which exports it.
+ * `@chit/protocol/headers` (and `@chit/sdk/headers`), which export it.
  */
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
 const ZEROS = /^0+$/;
@@ -15,7 +15,7 @@ const ZEROS = /^0+$/;
  *
  * @example
  * ```ts
- * import { traceIdFrom } from '@chit/sdk/headers';
+ * import { traceIdFrom } from '@chit/protocol/headers';
  * traceIdFrom('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01') // '4bf92f35…4736'
  * traceIdFrom(request.headers.traceparent) ?? capability.traceId
  * ```

@@ -1,4 +1,4 @@
-import { httpStatusFor } from '@chit/token';
+import { httpStatusFor } from '@chit/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

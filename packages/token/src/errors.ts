@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * try { verify(token, opts) } catch (e) {
- *   if (e instanceof ChitError) reply.code(httpStatusFor(e.code)).send({ error: e.toJSON() })
+ *   if (e instanceof ChitError) console.error(e.code, e.message) // status: @chit/protocol
  * }
  * ```
  */
@@ -29,13 +29,70 @@ export class ChitError extends Error {
 }
 
 /**
- * All stable error codes with their HTTP status: the one exhaustive table.
- * 401: the credential itself is unusable. 403: the credential is genuine but does not
- * grant this request. 503: the verifier cannot currently trust its own state (fail closed).
+ * Every stable error code, grouped by what failed. The HTTP status of each code is not a
+ * token-library concern: it lives in `@chit/protocol` (`HTTP_STATUS`).
+ * @example ERROR_CODES.includes('ERR_KEY_UNKNOWN') // true
+ */
+export const ERROR_CODES = [
+  // token as presented
+  'ERR_TOKEN_MISSING',
+  'ERR_TOKEN_MALFORMED',
+  'ERR_TOKEN_TOO_LARGE',
+  'ERR_SIGNATURE_INVALID',
+  'ERR_KEY_UNKNOWN',
+  'ERR_TOKEN_EXPIRED',
+  'ERR_TOKEN_NOT_YET_VALID',
+  'ERR_TOKEN_REVOKED',
+  'ERR_DISCHARGE_INVALID',
+  // genuine token, not enough authority for this request
+  'ERR_CAVEAT_UNKNOWN',
+  'ERR_CAVEAT_MALFORMED',
+  'ERR_CAVEAT_UNSATISFIED',
+  'ERR_DISCHARGE_MISSING',
+  'ERR_BUDGET_EXHAUSTED',
+  // holder-side misuse of attenuation (narrow, delegate)
+  'ERR_NOT_NARROWER',
+  // state the verifier cannot trust right now
+  'ERR_REVOCATION_UNAVAILABLE',
+  'ERR_BUDGET_UNAVAILABLE',
+  'ERR_STORE_UNAVAILABLE',
+  // a client could not reach the service it depends on (e.g. the mint service)
+  'ERR_UPSTREAM_UNAVAILABLE',
+  // service edges (mint API, approval service)
+  'ERR_BAD_REQUEST',
+  'ERR_UNAUTHORIZED',
+  'ERR_FORBIDDEN',
+  'ERR_NOT_FOUND',
+  'ERR_CONFLICT',
+  'ERR_PAYLOAD_TOO_LARGE',
+  'ERR_RATE_LIMITED',
+  'ERR_INTERNAL',
+] as const;
+
+/**
+ * A stable error code.
+ * @example const code: ErrorCode = 'ERR_KEY_UNKNOWN'
+ */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/**
+ * Is `value` one of the stable codes? (For codes that arrive over the wire.)
+ * @example isErrorCode(body.error?.code) ? body.error.code : 'ERR_INTERNAL'
+ */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && CODES.has(value);
+}
+
+/**
+ * @deprecated The table moved to `@chit/protocol` (`import { HTTP_STATUS } from
+ * '@chit/protocol'`). This copy stays only until the last importers outside the protocol
+ * move switch (packages/fastify/src/remote-judge.ts, packages/store/src/audit-schema.ts,
+ * token tests); `@chit/protocol`'s tests assert it equals the protocol's table.
  * @example HTTP_STATUS.ERR_SIGNATURE_INVALID // 401
  */
-export const HTTP_STATUS = {
-  // token as presented
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   ERR_TOKEN_MISSING: 401,
   ERR_TOKEN_MALFORMED: 401,
   ERR_TOKEN_TOO_LARGE: 401,
@@ -45,21 +102,16 @@ export const HTTP_STATUS = {
   ERR_TOKEN_NOT_YET_VALID: 401,
   ERR_TOKEN_REVOKED: 401,
   ERR_DISCHARGE_INVALID: 401,
-  // genuine token, not enough authority for this request
   ERR_CAVEAT_UNKNOWN: 403,
   ERR_CAVEAT_MALFORMED: 403,
   ERR_CAVEAT_UNSATISFIED: 403,
   ERR_DISCHARGE_MISSING: 403,
   ERR_BUDGET_EXHAUSTED: 403,
-  // holder-side misuse of attenuation (narrow, delegate)
   ERR_NOT_NARROWER: 400,
-  // state the verifier cannot trust right now
   ERR_REVOCATION_UNAVAILABLE: 503,
   ERR_BUDGET_UNAVAILABLE: 503,
   ERR_STORE_UNAVAILABLE: 503,
-  // a client could not reach the service it depends on (e.g. the mint service)
   ERR_UPSTREAM_UNAVAILABLE: 503,
-  // service edges (mint API, approval service)
   ERR_BAD_REQUEST: 400,
   ERR_UNAUTHORIZED: 401,
   ERR_FORBIDDEN: 403,
@@ -68,28 +120,14 @@ export const HTTP_STATUS = {
   ERR_PAYLOAD_TOO_LARGE: 413,
   ERR_RATE_LIMITED: 429,
   ERR_INTERNAL: 500,
-} as const satisfies Record<string, number>;
+};
 
 /**
- * A stable error code.
- * @example const code: ErrorCode = 'ERR_KEY_UNKNOWN'
- */
-export type ErrorCode = keyof typeof HTTP_STATUS;
-
-/**
- * The HTTP status for an error code.
+ * @deprecated Moved to `@chit/protocol` (`httpStatusFor`); kept with {@link HTTP_STATUS}.
  * @example httpStatusFor('ERR_CAVEAT_UNSATISFIED') // 403
  */
 export function httpStatusFor(code: ErrorCode): number {
   return HTTP_STATUS[code];
-}
-
-/**
- * Is `value` one of the stable codes? (For codes that arrive over the wire.)
- * @example isErrorCode(body.error?.code) ? httpStatusFor(body.error.code) : 500
- */
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(HTTP_STATUS, value);
 }
 
 /**
