@@ -4,39 +4,16 @@
  * checks the revocation set, consumes the budgets and records its own audit event.
  * A test or a co-located service may plug in another {@link ToolVerifier}.
  */
+import { capabilitySchema, type CapabilityView as ProtocolCapabilityView } from '@chit/protocol';
 import type { MintClient } from '@chit/sdk';
-import {
-  ChitError,
-  type ErrorCode,
-  isErrorCode,
-  type RequestContext,
-  type VerifiedCapability,
-} from '@chit/token';
-import { z } from 'zod';
+import { ChitError, type ErrorCode, isErrorCode, type RequestContext } from '@chit/token';
 
 /**
- * The verified authority as the mint reports it to a tool: the part of
- * {@link VerifiedCapability} a tool reads (no fingerprints, budgets, audiences, not-before
- * or third-party caveats).
+ * The verified authority as the mint reports it to a tool: @chit/protocol's capability
+ * view (no fingerprints, no budget keys), the shape `/v1/verify` answers with.
  * @example const d = await verifier.verify(req); if (d.allowed) d.capability.tenants
  */
-export type CapabilityView = Pick<
-  VerifiedCapability,
-  | 'tokenId'
-  | 'kid'
-  | 'issuedAt'
-  | 'session'
-  | 'principal'
-  | 'role'
-  | 'traceId'
-  | 'tenants'
-  | 'resources'
-  | 'actions'
-  | 'attributes'
-  | 'expiresAt'
-  | 'caveats'
-  | 'via'
->;
+export type CapabilityView = Readonly<ProtocolCapabilityView>;
 
 /** A decision: the capability, or the stable code of the denial. */
 export type ToolVerification =
@@ -63,25 +40,8 @@ export interface ToolVerifier {
   verify(request: ToolVerifyRequest): Promise<ToolVerification>;
 }
 
-// The SDK client passes the mint's answer through as untyped JSON, so this is the one
-// place it is validated. Typed against CapabilityView, so the compiler checks the two agree.
-const capabilitySchema: z.ZodType<CapabilityView> = z.object({
-  tokenId: z.string(),
-  kid: z.string(),
-  issuedAt: z.number(),
-  session: z.string().optional(),
-  principal: z.string().optional(),
-  role: z.string().optional(),
-  traceId: z.string().optional(),
-  tenants: z.array(z.string()).nullable(),
-  resources: z.array(z.array(z.string())),
-  actions: z.array(z.string()).nullable(),
-  attributes: z.record(z.string(), z.array(z.string())),
-  expiresAt: z.number().nullable(),
-  caveats: z.array(z.string()),
-  via: z.array(z.string()),
-});
-
+// The SDK client passes the mint's answer through as untyped JSON: validated here with
+// the protocol's schema, the one the mint answers with.
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);

@@ -1,9 +1,10 @@
 /**
  * The plugin's HTTP errors: one @fastify/error class per stable core code, with the
- * status taken from the core's one table (`HTTP_STATUS`), never restated here.
+ * status taken from the one table (`HTTP_STATUS` of @chit/protocol), never restated here.
  */
 
-import { ChitError, type ErrorCode, HTTP_STATUS, isErrorCode } from '@chit/token';
+import { type ErrorBody, errorBody, HTTP_STATUS } from '@chit/protocol';
+import { ChitError, ERROR_CODES, type ErrorCode, isErrorCode } from '@chit/token';
 import createError, { type FastifyError } from '@fastify/error';
 import type { FastifyReply } from 'fastify';
 
@@ -25,17 +26,18 @@ export type ChitHttpErrorConstructor = new (
  */
 export const ChitHttpErrors: Readonly<Record<ErrorCode, ChitHttpErrorConstructor>> = Object.freeze(
   Object.fromEntries(
-    (Object.keys(HTTP_STATUS) as ErrorCode[]).map((code) => [
+    ERROR_CODES.map((code) => [
       code,
       createError(code, '%s', HTTP_STATUS[code]) as unknown as ChitHttpErrorConstructor,
     ]),
   ) as Record<ErrorCode, ChitHttpErrorConstructor>,
 );
 
-/** The wire body of every denial. */
-export interface ChitErrorBody {
-  readonly error: { readonly code: ErrorCode; readonly message: string };
-}
+/**
+ * The wire body of every denial: @chit/protocol's `ErrorBody`.
+ * @example const body: ChitErrorBody = { error: { code: 'ERR_TOKEN_MISSING', message: 'no credential' } };
+ */
+export type ChitErrorBody = ErrorBody;
 
 /**
  * Turns anything thrown while judging a request into a typed HTTP error. Core errors keep
@@ -85,6 +87,5 @@ export function sendDenial(
   err: FastifyError & { code: ErrorCode; statusCode: number },
 ): FastifyReply {
   if (err.statusCode === 401) reply.header('www-authenticate', 'Chit');
-  const body: ChitErrorBody = { error: { code: err.code, message: err.message } };
-  return reply.code(err.statusCode).send(body);
+  return reply.code(err.statusCode).send(errorBody(err.code, err.message));
 }

@@ -6,8 +6,9 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { openApprovalCaveat } from '@chit/agent';
+import { errorBody, httpStatusFor } from '@chit/protocol';
 import { type ChitStore, createAuditEvent } from '@chit/store';
-import { ChitError, type Clock, httpStatusFor } from '@chit/token';
+import { ChitError, type Clock } from '@chit/token';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { approverCheck } from './auth.js';
 import { ApprovalBook, type ApprovalRecord, type ApprovalBook as Book } from './book.js';
@@ -150,24 +151,20 @@ export async function buildApprovalApp(options: ApprovalAppOptions): Promise<Fas
       if (error.code === 'ERR_UNAUTHORIZED' && request.url === '/') {
         reply.header('www-authenticate', 'Basic realm="chit-approvals", charset="UTF-8"');
       }
-      return reply.code(httpStatusFor(error.code)).send({ error: error.toJSON() });
+      return reply.code(httpStatusFor(error.code)).send(errorBody(error.code, error.message));
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413) {
-      return reply
-        .code(413)
-        .send({ error: { code: 'ERR_PAYLOAD_TOO_LARGE', message: 'body is too large' } });
+      return reply.code(413).send(errorBody('ERR_PAYLOAD_TOO_LARGE', 'body is too large'));
     }
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply
-        .code(400)
-        .send({ error: { code: 'ERR_BAD_REQUEST', message: 'request is malformed' } });
+      return reply.code(400).send(errorBody('ERR_BAD_REQUEST', 'request is malformed'));
     }
     request.log.error({ err: error }, 'unexpected error');
-    return reply.code(500).send({ error: { code: 'ERR_INTERNAL', message: 'internal error' } });
+    return reply.code(500).send(errorBody('ERR_INTERNAL', 'internal error'));
   });
   app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'no such route' } }),
+    reply.code(404).send(errorBody('ERR_NOT_FOUND', 'no such route')),
   );
   // Long-polls would hold the close for up to maxWaitMs: answer them now (still pending).
   app.addHook('preClose', async () => book.wakeAll());

@@ -1,11 +1,12 @@
 /** The JSON view of an approval record and the zod schemas of the inputs. */
 import { MAX_APPROVAL_CAVEAT_ID } from '@chit/agent';
+import { identifier } from '@chit/protocol';
 import { z } from 'zod';
 import type { ApprovalRecord } from './book.js';
 
 /** `POST /v1/approvals` body. */
 export const registerBodySchema = z.strictObject({
-  caveatId: z.string().min(1).max(MAX_APPROVAL_CAVEAT_ID),
+  caveatId: identifier(MAX_APPROVAL_CAVEAT_ID),
 });
 /** `:id` parameter: 32 lowercase hex. */
 export const idParamsSchema = z.strictObject({ id: z.string().regex(/^[0-9a-f]{32}$/) });

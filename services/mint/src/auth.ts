@@ -2,9 +2,11 @@
  * Who is calling: the admin (`Authorization: Bearer <CHIT_ADMIN_TOKEN>`) or a scoped mint
  * client (`Authorization: Basic base64(id:secret)`, configured in `CHIT_MINT_CLIENTS`).
  * Secrets are compared as SHA-256 digests with `timingSafeEqual`, so neither their content
- * nor their length leaks through timing.
+ * nor their length leaks through timing. The header is read by @chit/protocol's one
+ * `Authorization` parser (`credentialsFor`): scheme spelled exactly, one space.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { credentialsFor, decodeBasic } from '@chit/protocol';
 import type { MintClient } from './config.js';
 
 /**
@@ -47,27 +49,17 @@ export class Authenticator {
     );
   }
 
-  /** The caller, or `null` when the header is absent or does not authenticate. */
+  /** The caller, or `null` when the header is absent, malformed or does not authenticate. */
   authenticate(header: string | undefined): Caller | null {
-    if (typeof header !== 'string') return null;
-    const space = header.indexOf(' ');
-    if (space < 0) return null;
-    const scheme = header.slice(0, space).toLowerCase();
-    const credential = header.slice(space + 1).trim();
-    if (scheme === 'bearer') {
-      return timingSafeEqual(sha256(credential), this.#admin) ? { kind: 'admin' } : null;
+    const bearer = credentialsFor(header, 'Bearer');
+    if (bearer !== undefined) {
+      return timingSafeEqual(sha256(bearer), this.#admin) ? { kind: 'admin' } : null;
     }
-    if (scheme === 'basic') {
-      const decoded = Buffer.from(credential, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 1) return null;
-      const id = decoded.slice(0, colon);
-      const presented = sha256(decoded.slice(colon + 1));
-      const entry = this.#clients.get(id);
-      // Compare against a dummy digest for unknown ids so both paths cost the same.
-      const ok = timingSafeEqual(presented, entry?.digest ?? this.#admin) && entry !== undefined;
-      return ok ? { kind: 'client', id, client: entry.client } : null;
-    }
-    return null;
+    const basic = decodeBasic(credentialsFor(header, 'Basic') ?? '');
+    if (basic === undefined || basic.user === '') return null;
+    const entry = this.#clients.get(basic.user);
+    // Compare against a dummy digest for unknown ids so both paths cost the same.
+    const ok = timingSafeEqual(sha256(basic.password), entry?.digest ?? this.#admin);
+    return ok && entry ? { kind: 'client', id: basic.user, client: entry.client } : null;
   }
 }

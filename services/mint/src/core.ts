@@ -16,7 +16,7 @@ import {
   verifyChain,
 } from '@chit/token';
 import type { MintContext } from './context.js';
-import type { CapabilityView, MintBody } from './schemas.js';
+import type { MintBody } from './schemas.js';
 
 /**
  * A freshly minted token and what the mint answers about it.
@@ -169,27 +169,8 @@ export function verifyForRevocation(
 }
 
 /**
- * The public view of a capability: no fingerprints, no budget keys.
+ * The public view of a capability (no fingerprints, no budget keys): @chit/protocol's, the
+ * same function whose schema clients validate against.
  * @example capabilityView(cap).tenants // ['42']
  */
-export function capabilityView(cap: VerifiedCapability): CapabilityView {
-  return {
-    tokenId: cap.tokenId,
-    kid: cap.kid,
-    issuedAt: cap.issuedAt,
-    ...(cap.session !== undefined ? { session: cap.session } : {}),
-    ...(cap.principal !== undefined ? { principal: cap.principal } : {}),
-    ...(cap.role !== undefined ? { role: cap.role } : {}),
-    ...(cap.traceId !== undefined ? { traceId: cap.traceId } : {}),
-    tenants: cap.tenants && [...cap.tenants],
-    resources: cap.resources.map((r) => [...r]),
-    actions: cap.actions && [...cap.actions],
-    audiences: cap.audiences && [...cap.audiences],
-    attributes: Object.fromEntries(Object.entries(cap.attributes).map(([k, v]) => [k, [...v]])),
-    expiresAt: cap.expiresAt,
-    notBefore: cap.notBefore,
-    budgets: cap.budgets.map((b) => ({ limit: b.limit })),
-    via: [...cap.via],
-    caveats: [...cap.caveats],
-  };
-}
+export { capabilityView } from '@chit/protocol';

@@ -1,26 +1,11 @@
 /**
  * The one place where failures become HTTP answers: `{ error: { code, message } }` with the
- * stable codes and statuses of @chit/token's `HTTP_STATUS`. Validation failures are 400,
+ * stable codes and statuses of @chit/protocol's `HTTP_STATUS`. Validation failures are 400,
  * unknown routes 404, oversized bodies 413, and anything unexpected a 500 that says nothing.
  */
-import { ChitError, type ErrorCode, HTTP_STATUS } from '@chit/token';
+import { errorBody, HTTP_STATUS } from '@chit/protocol';
+import { ChitError, type ErrorCode } from '@chit/token';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-
-/**
- * The wire shape of every error.
- * @example reply.code(404).send(errorBody('ERR_NOT_FOUND', 'no such route') satisfies ErrorBody);
- */
-export interface ErrorBody {
-  readonly error: { readonly code: ErrorCode; readonly message: string };
-}
-
-/**
- * The error body for a code.
- * @example errorBody('ERR_NOT_FOUND', 'no such route') // { error: { code: 'ERR_NOT_FOUND', … } }
- */
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } };
-}
 
 function classify(err: FastifyError): { code: ErrorCode; message: string } {
   if (err instanceof ChitError) return { code: err.code, message: err.message };

@@ -6,11 +6,11 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { auditPageSchema as auditPageOf } from '@chit/protocol';
 import { auditEventSchema } from '@chit/store';
 import { type CapturedLogs, captureLogs } from '@chit/testkit';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { z } from 'zod';
 import type { MintApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { type MintRuntime, type MintRuntimeDeps, startMint } from '../src/runtime.js';
@@ -23,10 +23,7 @@ import {
   verifyResponseSchema,
 } from '../src/schemas.js';
 
-const auditPageSchema = z.object({
-  events: z.array(auditEventSchema),
-  next: z.string().nullable(),
-});
+const auditPageSchema = auditPageOf(auditEventSchema);
 
 /**
  * The app serializes with JSON.stringify (no runtime response validation): every JSON

@@ -17,7 +17,6 @@ describe('Authenticator', () => {
   const auth = new Authenticator(ADMIN, { agents: client });
   it('accepts the admin bearer token and a client basic credential', () => {
     expect(auth.authenticate(`Bearer ${ADMIN}`)).toEqual({ kind: 'admin' });
-    expect(auth.authenticate(`bearer ${ADMIN}`)).toEqual({ kind: 'admin' });
     expect(auth.authenticate(basic('agents', 's3cret'))).toEqual({
       kind: 'client',
       id: 'agents',
@@ -31,6 +30,14 @@ describe('Authenticator', () => {
     `Bearer ${ADMIN}x`,
     `Bearer ${ADMIN.slice(1)}`,
     `Token ${ADMIN}`,
+    // One strictness (@chit/protocol's splitAuthorization): scheme spelled exactly, one space.
+    `bearer ${ADMIN}`,
+    `BEARER ${ADMIN}`,
+    `Bearer  ${ADMIN}`,
+    `Bearer ${ADMIN} `,
+    `Bearer\t${ADMIN}`,
+    `basic ${Buffer.from('agents:s3cret').toString('base64')}`,
+    `Basic ${Buffer.from('agents:s3cret').toString('base64')}x`,
     basic('agents', 'wrong'),
     basic('nobody', 's3cret'),
     'Basic !!!',

@@ -62,10 +62,8 @@ ${SERVER_HELP}
     const res = await client.revoke(req);
     if (p.values.json === true) printJson(io, res);
     else {
-      const r = res.revoked as { kind?: unknown; value?: unknown; expiresAt?: unknown };
-      io.stdout(
-        `revoked ${String(r.kind)} ${String(r.value)} (entry kept until ${String(r.expiresAt)})\n`,
-      );
+      const r = res.revoked;
+      io.stdout(`revoked ${r.kind} ${r.value} (entry kept until ${r.expiresAt})\n`);
     }
     return EXIT.OK;
   },

@@ -1,6 +1,6 @@
 /** `POST /v1/tokens`: mint a capability (admin, or a mint client scoped to tenants and ttl). */
 
-import { traceIdFrom } from '@chit/sdk/headers';
+import { traceIdFrom } from '@chit/protocol/headers';
 import { ChitError } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
