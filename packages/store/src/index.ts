@@ -5,7 +5,6 @@ export * from './mirror.js';
 export type * from './ports.js';
 export * from './sync-mirror.js';
 export {
-  MAX_BUDGETS_PER_REQUEST,
   MAX_STORE_KEY_LENGTH,
   revocationKey,
   validateBudgets,

@@ -2,6 +2,7 @@
  * Guards for store inputs (programmer misuse throws TypeError/RangeError naming the
  * argument). Shared by every store implementation so they reject the same inputs.
  */
+import { MAX_BUDGETS } from '@chit/token';
 import type { BudgetUse, RevocationEntry, RevocationKind } from './ports.js';
 
 const KINDS: ReadonlySet<string> = new Set<RevocationKind>([
@@ -16,8 +17,6 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Longest revocation value / budget key / family accepted. */
 export const MAX_STORE_KEY_LENGTH = 512;
-/** Most budgets one request may consume at once. */
-export const MAX_BUDGETS_PER_REQUEST = 64;
 
 function assertText(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
@@ -72,8 +71,10 @@ export function validateRevocation(entry: RevocationEntry): void {
 export function validateBudgets(family: string, budgets: readonly BudgetUse[]): void {
   assertText(family, 'family');
   if (!Array.isArray(budgets)) throw new TypeError('budgets must be an array');
-  if (budgets.length > MAX_BUDGETS_PER_REQUEST) {
-    throw new RangeError(`budgets must hold at most ${MAX_BUDGETS_PER_REQUEST} entries`);
+  // The core's one number: it refuses a capability with more, so a verified token never
+  // hands a store more budgets than it takes.
+  if (budgets.length > MAX_BUDGETS) {
+    throw new RangeError(`budgets must hold at most ${MAX_BUDGETS} entries`);
   }
   const seen = new Set<string>();
   for (const b of budgets) {
