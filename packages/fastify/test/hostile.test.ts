@@ -2,8 +2,8 @@
  * Hostile input through HTTP (fast-check, fixed seed): no header, path or query value can
  * produce a 500 or an allow without a valid token; every answer is a stable code.
  */
+import { HTTP_STATUS } from '@chit/protocol';
 import { createEmbeddedStore } from '@chit/store';
-import { HTTP_STATUS } from '@chit/token';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
