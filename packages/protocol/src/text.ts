@@ -30,16 +30,16 @@ export function isIdentifierText(text: string): boolean {
   return !LONE_SURROGATE.test(text) && !CONTROL.test(text);
 }
 
+function bounded(max: number, min: number, test: (text: string) => boolean, rule: string) {
+  return z.string().min(min).max(max).refine(test, rule);
+}
+
 /**
  * A well-formed string (no lone surrogate) of at most `max` UTF-16 units, for free text.
  * @example wellFormed(1024).parse('a\ud800') // throws: not well-formed UTF-16
  */
 export function wellFormed(max: number, min = 0): z.ZodString {
-  return z
-    .string()
-    .min(min)
-    .max(max)
-    .refine(isWellFormedText, 'must be well-formed UTF-16 (no lone surrogate)');
+  return bounded(max, min, isWellFormedText, 'must be well-formed UTF-16 (no lone surrogate)');
 }
 
 /**
@@ -48,9 +48,5 @@ export function wellFormed(max: number, min = 0): z.ZodString {
  * @example identifier(128).parse('tenant-42'); identifier(128).parse('a\u0000') // throws
  */
 export function identifier(max: number, min = 1): z.ZodString {
-  return z
-    .string()
-    .min(min)
-    .max(max)
-    .refine(isIdentifierText, 'must be well formed with no control characters');
+  return bounded(max, min, isIdentifierText, 'must be well formed with no control characters');
 }
