@@ -3,26 +3,17 @@
  * token, are rate limited per client address and per token family (429 ERR_RATE_LIMITED),
  * and past the per-family cap revoke the whole family instead of growing the set.
  */
-import {
-  addThirdPartyCaveat,
-  attenuate,
-  bindDischarge,
-  caveat,
-  createMacaroon,
-  encode,
-  LEEWAY_SECONDS,
-  parseToken,
-} from '@chit/token';
+import { LEEWAY_SECONDS } from '@chit/token';
 import type { InjectOptions } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   assertNoSecretsInLogs,
   expectError,
-  rememberSecret,
   startTestMint,
   type TestMint,
   verifyBody,
 } from './harness.js';
+import { descendant, withThirdParty } from './holder-tokens.js';
 
 const MAX_TTL = 3600;
 const started: TestMint[] = [];
@@ -35,12 +26,6 @@ async function mintWith(env: Record<string, string>): Promise<TestMint> {
   started.push(m);
   return m;
 }
-/** A descendant of `token` narrowed by one more (harmless) caveat, distinct per `i`. */
-const descendant = (token: string, i: number) => {
-  const t = encode(attenuate(parseToken(token), [caveat.attribute('n', String(i))]));
-  rememberSecret(t);
-  return t;
-};
 const holderRevoke = (m: TestMint, payload: object, from?: string) =>
   m.inject({
     method: 'POST',
@@ -80,19 +65,10 @@ describe('proof of holding the token', () => {
     // A discharge that is not bound, or altered, fails its signature: it says nothing more.
     const m = await mintWith({});
     const t = await m.mint();
-    const key = new Uint8Array(32).fill(3);
-    const primary = addThirdPartyCaveat(parseToken(t.token), {
-      caveatKey: key,
-      caveatId: 'tp',
-      nonce: new Uint8Array(24).fill(1),
-    });
-    const token = encode(primary);
-    const discharge = createMacaroon({ rootKey: key, identifier: 'tp' });
-    const unbound = encode(discharge);
-    const bound = encode(bindDischarge(primary, discharge));
+    const { token, unbound, discharge } = withThirdParty(t.token, 'tp');
+    const bound = discharge();
     const tampered = Buffer.from(bound, 'base64url');
     tampered[tampered.length - 1]! ^= 1;
-    for (const s of [token, unbound, bound]) rememberSecret(s);
     expectError(await holderRevoke(m, { token }), 403, 'ERR_DISCHARGE_MISSING');
     expectError(
       await holderRevoke(m, { token, discharges: [unbound] }),

@@ -6,16 +6,7 @@
  * the per-family cap (counted across instances) the family is revoked, memory bounded.
  */
 import { type RedisProcess, startRedis } from '@chit/testkit';
-import {
-  addThirdPartyCaveat,
-  attenuate,
-  bindDischarge,
-  caveat,
-  createMacaroon,
-  encode,
-  LEEWAY_SECONDS,
-  parseToken,
-} from '@chit/token';
+import { LEEWAY_SECONDS } from '@chit/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertNoSecretsInLogs,
@@ -24,10 +15,10 @@ import {
   type TestMint,
   testClock,
 } from './harness.js';
+import { descendant, withThirdParty } from './holder-tokens.js';
 
 const ADMIN = 'e2e-holes-admin-token-0123456789abcdef';
 const KEYS = `k1:${'6b'.repeat(32)}`;
-const CAVEAT_KEY = new Uint8Array(32).fill(11);
 
 let redis: RedisProcess;
 let a: Running;
@@ -111,10 +102,6 @@ async function eventually(check: () => Promise<boolean> | boolean): Promise<void
     await new Promise((r) => setTimeout(r, 10));
   }
 }
-const secret = (t: string) => {
-  rememberSecret(t);
-  return t;
-};
 const nowS = () => clock.now / 1000;
 
 describe('hole 2: revocations outlive acceptance', () => {
@@ -131,23 +118,7 @@ describe('hole 2: revocations outlive acceptance', () => {
 
   it('revoked with a short-lived discharge: still refused with a fresh one', async () => {
     const t = await mintToken(900);
-    const primary = addThirdPartyCaveat(parseToken(t.token), {
-      caveatKey: CAVEAT_KEY,
-      caveatId: 'e2e-approval',
-      nonce: new Uint8Array(24).fill(2),
-    });
-    const token = secret(encode(primary));
-    const discharge = (exp: number) =>
-      secret(
-        encode(
-          bindDischarge(
-            primary,
-            attenuate(createMacaroon({ rootKey: CAVEAT_KEY, identifier: 'e2e-approval' }), [
-              caveat.expires(exp),
-            ]),
-          ),
-        ),
-      );
+    const { token, discharge } = withThirdParty(t.token, 'e2e-approval');
     expect(await verdict(b, token, [discharge(nowS() + 60)])).toBe('allowed');
     const res = await post(b, '/v1/revocations', { token, discharges: [discharge(nowS() + 60)] });
     expect(res.body.revoked.expiresAt).toBe(t.expiresAt + LEEWAY_SECONDS);
@@ -161,8 +132,7 @@ describe('hole 2: revocations outlive acceptance', () => {
 describe('hole 3: holder revocations are bounded', () => {
   it('a flood gets 429; past the cap, counted across instances, the family is revoked', async () => {
     const root = await mintToken(900);
-    const child = (i: number) =>
-      secret(encode(attenuate(parseToken(root.token), [caveat.attribute('n', String(i))])));
+    const child = (i: number) => descendant(root.token, i);
     const sizeBefore = a.mint.app.mint.mirror.size;
     // One client floods instance a: 4 entries (the family limit), then 429s.
     const statuses: number[] = [];

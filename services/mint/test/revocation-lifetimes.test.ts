@@ -4,17 +4,7 @@
  * discharge or a later caveat says; a token still accepted within the leeway is revocable.
  */
 import { REVOCATION_NEVER_LAPSES } from '@chit/store';
-import {
-  addThirdPartyCaveat,
-  attenuate,
-  bindDischarge,
-  caveat,
-  createMacaroon,
-  encode,
-  LEEWAY_SECONDS,
-  mint,
-  parseToken,
-} from '@chit/token';
+import { attenuate, caveat, encode, LEEWAY_SECONDS, mint, parseToken } from '@chit/token';
 import { describe, expect, it } from 'vitest';
 import { verifyForRevocation } from '../src/core.js';
 import {
@@ -24,6 +14,7 @@ import {
   type TestMint,
   verifyBody,
 } from './harness.js';
+import { withThirdParty } from './holder-tokens.js';
 
 const MAX_TTL = 7200;
 const m = suiteTestMint({ env: { CHIT_MAX_TTL: String(MAX_TTL) } });
@@ -50,30 +41,6 @@ const holderRevoke = (token: string, discharges?: string[]) =>
   });
 const REVOKED = { allowed: false, code: 'ERR_TOKEN_REVOKED' };
 
-const CAVEAT_KEY = new Uint8Array(32).fill(9);
-
-/** The minted token with a third-party caveat, and how to get a discharge expiring at `exp`. */
-async function withThirdParty(ttl: number) {
-  const minted = await m.mint({ ttl });
-  const primary = addThirdPartyCaveat(parseToken(minted.token), {
-    caveatKey: CAVEAT_KEY,
-    caveatId: 'approval-1',
-    nonce: new Uint8Array(24).fill(4),
-  });
-  const discharge = (exp: number) =>
-    secret(
-      encode(
-        bindDischarge(
-          primary,
-          attenuate(createMacaroon({ rootKey: CAVEAT_KEY, identifier: 'approval-1' }), [
-            caveat.expires(exp),
-          ]),
-        ),
-      ),
-    );
-  return { minted, token: secret(encode(primary)), discharge };
-}
-
 describe('holder revocation entries live until expiry + leeway (hole 2)', () => {
   it('a revoked token is still refused within the leeway after its expiry', async () => {
     const t = await m.mint({ ttl: 900 });
@@ -89,7 +56,8 @@ describe('holder revocation entries live until expiry + leeway (hole 2)', () => 
   });
 
   it('a discharge with a shorter expiry does not shorten the entry', async () => {
-    const { minted, token, discharge } = await withThirdParty(900);
+    const minted = await m.mint({ ttl: 900 });
+    const { token, discharge } = withThirdParty(minted.token, 'approval-1');
     const res = await holderRevoke(token, [discharge(nowS() + 60)]);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().revoked).toMatchObject({

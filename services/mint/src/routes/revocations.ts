@@ -9,7 +9,7 @@
  * answer is to revoke the whole family (docs/mint.md, "Holder revocations").
  */
 
-import { traceIdFrom } from '@chit/sdk/headers';
+import { traceIdFrom } from '@chit/protocol/headers';
 import { REVOCATION_NEVER_LAPSES, type RevocationEntry } from '@chit/store';
 import {
   ChitError,
