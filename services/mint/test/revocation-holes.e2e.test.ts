@@ -8,28 +8,18 @@
 import { type RedisProcess, startRedis } from '@chit/testkit';
 import { LEEWAY_SECONDS } from '@chit/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertNoSecretsInLogs,
-  rememberSecret,
-  startTestMint,
-  type TestMint,
-  testClock,
-} from './harness.js';
+import { type Listening, listening, post } from './e2e-http.js';
+import { assertNoSecretsInLogs, rememberSecret, startTestMint, testClock } from './harness.js';
 import { descendant, withThirdParty } from './holder-tokens.js';
 
 const ADMIN = 'e2e-holes-admin-token-0123456789abcdef';
 const KEYS = `k1:${'6b'.repeat(32)}`;
 
 let redis: RedisProcess;
-let a: Running;
-let b: Running;
+let a: Listening;
+let b: Listening;
 // Near real time: Redis's own clock is only used for budget counters, not exercised here.
 const clock = testClock(Date.now() - (Date.now() % 1000));
-
-interface Running {
-  readonly mint: TestMint;
-  readonly url: string;
-}
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -41,11 +31,8 @@ beforeAll(async () => {
     CHIT_HOLDER_REVOCATION_FAMILY_RATE_LIMIT: '4',
     CHIT_HOLDER_REVOCATIONS_PER_FAMILY: '6',
   };
-  const start = async (): Promise<Running> => {
-    const mint = await startTestMint({ env, clock });
-    return { mint, url: await mint.app.listen({ port: 0, host: '127.0.0.1' }) };
-  };
-  [a, b] = [await start(), await start()];
+  a = await listening(await startTestMint({ env, clock }));
+  b = await listening(await startTestMint({ env, clock }));
 });
 afterAll(async () => {
   await a?.mint.close();
@@ -54,18 +41,6 @@ afterAll(async () => {
   assertNoSecretsInLogs();
 });
 
-async function post(to: Running, path: string, body: unknown, admin = false) {
-  const res = await fetch(`${to.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(admin ? { authorization: `Bearer ${ADMIN}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON answer checked field by field below
-  return { status: res.status, body: (await res.json()) as any };
-}
 async function mintToken(
   ttl: number,
 ): Promise<{ token: string; tokenId: string; expiresAt: number }> {
@@ -79,13 +54,13 @@ async function mintToken(
       actions: ['read'],
       ttl,
     },
-    true,
+    ADMIN,
   );
   expect(res.status).toBe(201);
   rememberSecret(res.body.token);
   return res.body;
 }
-async function verdict(at: Running, token: string, discharges: string[] = []) {
+async function verdict(at: Listening, token: string, discharges: string[] = []) {
   const res = await post(at, '/v1/verify', {
     token,
     discharges,
