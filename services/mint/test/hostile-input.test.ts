@@ -4,6 +4,8 @@
  * identifiers carry no control characters; limits agree across layers, so a token the
  * core accepts never makes a store throw.
  */
+
+import { isIdentifierText } from '@chit/protocol';
 import {
   addThirdPartyCaveat,
   attenuate,
@@ -14,11 +16,12 @@ import {
   MAX_BUDGETS,
   parseToken,
 } from '@chit/token';
+import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { expectError, MINT_BODY, rememberSecret, suiteTestMint, verifyBody } from './harness.js';
 
-const m = suiteTestMint();
+const m = suiteTestMint({ env: { CHIT_MINT_RATE_LIMIT: '100000' } });
 
 const LONE_HIGH = 'a\ud800b';
 const LONE_LOW = '\udc00';
@@ -301,5 +304,50 @@ describe('hostile bodies and queries per route: a 4xx with a code, never a 500',
     });
     expectNo500(res, what);
     expectError(res, status, code);
+  });
+});
+
+describe('property (fast-check, fixed seed): any UTF-16 string in any field of a valid body', () => {
+  const revokeForms = [{ session: 's' }, { principal: 'p', issuedBefore: 1 }];
+  const targets: [string, Record<string, unknown>, string][] = [
+    ...mintFields.map(([f]): [string, Record<string, unknown>, string] => [
+      '/v1/tokens',
+      MINT_BODY,
+      f,
+    ]),
+    ...['tenant', 'resource', 'action', 'audience', 'attributes.a'].map(
+      (f): [string, Record<string, unknown>, string] => [
+        '/v1/verify',
+        verifyBody('x'),
+        `context.${f}`,
+      ],
+    ),
+    ['/v1/verify', verifyBody('x'), 'token'],
+    ...revokeForms.map((b): [string, Record<string, unknown>, string] => [
+      '/v1/revocations',
+      b,
+      Object.keys(b)[0]!,
+    ]),
+  ];
+
+  it('is a 4xx or a decision, never a 500; a 400 whenever the string is not an identifier', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...targets),
+        fc.string({ unit: 'binary', maxLength: 12 }),
+        async ([url, base, field], text) => {
+          const res = await m.asAdmin('POST', url, withField(base, field, text));
+          expectNo500(res, `${url} ${field}=${JSON.stringify(text)}`);
+          // Context attribute values may be empty (the request simply has that attribute empty).
+          const emptyOk = field === 'context.attributes.a';
+          if (!isIdentifierText(text) || (text === '' && !emptyOk)) {
+            expectError(res, 400, 'ERR_BAD_REQUEST');
+          }
+          const json = res.json() as { token?: unknown };
+          if (typeof json.token === 'string') rememberSecret(json.token);
+        },
+      ),
+      { seed: 20261204, numRuns: 400 },
+    );
   });
 });
