@@ -6,6 +6,13 @@
  * record the audit event (tool name, digest of the arguments), and only then run the
  * handler with `ctx`.
  */
+import {
+  capabilityFromView,
+  type Decision,
+  denial,
+  errorFromCode,
+  eventFromDecision,
+} from '@chit/decision';
 import { createAuditEvent } from '@chit/store';
 import {
   addThirdPartyCaveat,
@@ -13,10 +20,10 @@ import {
   bindDischarge,
   ChitError,
   caveat,
-  decode,
   encode,
   fingerprint,
   parseToken,
+  type RequestContext,
   StoreUnavailableError,
 } from '@chit/token';
 import type { z } from 'zod';
@@ -142,37 +149,34 @@ export function guardTool<S extends z.ZodType, R>(
     const facts = holder.toJSON();
     let digest = safeDigest(raw);
     let callToken = state.token;
-    let tenant: string | undefined;
 
-    const record = async (code?: ChitError['code'], caveats?: readonly string[]) => {
-      const unverified = caveats ?? firstParty(callToken);
-      const event = createAuditEvent(
-        {
-          type: code === undefined ? 'verify.allow' : 'verify.deny',
-          service: rt.service,
-          route: `tool/${tool}`,
-          tool,
-          ...(digest !== undefined && { argsDigest: digest }),
-          ...(code !== undefined && { code }),
-          tokenId: facts.tokenId,
-          tokenFingerprint: fingerprint(parseToken(callToken)),
-          caveats: unverified,
-          principal: facts.principal,
-          session: facts.session,
-          traceId: facts.traceId,
-          ...(tenant !== undefined && { tenant }),
-        },
-        { now: rt.clock() },
-      );
+    // The runtime minted the session token itself: what it knows of it names a denial.
+    const known = {
+      tokenId: facts.tokenId,
+      principal: facts.principal,
+      session: facts.session,
+      traceId: facts.traceId,
+    };
+    let context: RequestContext = {};
+    const record = async (d: Decision) => {
+      const input = eventFromDecision(d, {
+        service: rt.service,
+        route: `tool/${tool}`,
+        tool,
+        ...(digest !== undefined && { argsDigest: digest }),
+        traceId: facts.traceId,
+        known,
+      });
+      const event = createAuditEvent(input, { now: d.nowMs });
       try {
         await rt.audit(event);
       } catch {
         // An allowance that cannot be recorded is not granted; a denial stays a denial.
-        if (code === undefined) throw new StoreUnavailableError('audit store is unavailable');
+        if (d.allowed) throw new StoreUnavailableError('audit store is unavailable');
       }
     };
     const deny = async (error: ChitError): Promise<never> => {
-      await record(error.code);
+      await record(denial(error, 'verify', undefined, context, rt.clock()));
       throw error;
     };
 
@@ -192,7 +196,6 @@ export function guardTool<S extends z.ZodType, R>(
     let conditions: string[];
     try {
       needs = definition.needs(args);
-      tenant = needs.tenant;
       conditions = needsConditions(needs, Math.floor(rt.clock() / 1000) + rt.callTtl);
     } catch (e) {
       if (e instanceof ChitError) return deny(e);
@@ -228,18 +231,26 @@ export function guardTool<S extends z.ZodType, R>(
     callToken = encode(call);
 
     const primary = parseToken(callToken);
+    context = {
+      action: needs.action,
+      resource: needs.resource,
+      ...(needs.tenant !== undefined && { tenant: needs.tenant }),
+      ...(needs.attributes !== undefined && { attributes: needs.attributes }),
+    };
     const verdict = await rt.verifier.verify({
       token: callToken,
       discharges: discharges.map((d) => encode(bindDischarge(primary, parseToken(d)))),
-      context: {
-        action: needs.action,
-        resource: needs.resource,
-        ...(needs.tenant !== undefined && { tenant: needs.tenant }),
-        ...(needs.attributes !== undefined && { attributes: needs.attributes }),
-      },
+      context,
     });
-    if (!verdict.allowed) return deny(new ChitError(verdict.code, verdict.message));
-    await record(undefined, verdict.capability.caveats);
+    // The coded class the verifier threw, so callers can test `instanceof` as well as `code`.
+    if (!verdict.allowed) return deny(errorFromCode(verdict.code, verdict.message));
+    await record({
+      allowed: true,
+      capability: capabilityFromView(verdict.capability, fingerprint(primary)),
+      context,
+      consumed: [],
+      nowMs: rt.clock(),
+    });
     const ctx = makeToolContext({
       tool,
       argsDigest: validDigest,
@@ -250,16 +261,6 @@ export function guardTool<S extends z.ZodType, R>(
     return handler(args, ctx);
   };
   return Object.assign(run, { definition });
-}
-
-function firstParty(token: string): string[] {
-  try {
-    return decode(token)
-      .unsafeCaveats.filter((c) => c.kind === 'first-party' && c.text !== null)
-      .map((c) => c.text as string);
-  } catch {
-    return [];
-  }
 }
 
 async function obtainApproval(

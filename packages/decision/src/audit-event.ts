@@ -20,6 +20,17 @@ export interface DecisionFacts {
   /** Agent tool calls: the tool name and the digest of its arguments. */
   readonly tool?: string;
   readonly argsDigest?: string;
+  /**
+   * What the decider itself knows of the token from its own records, not from the token
+   * presented (the agent runtime minted the session token it holds): names the token of a
+   * denial whose chain was not verified here. Never taken from a caller.
+   */
+  readonly known?: {
+    readonly tokenId: string;
+    readonly principal?: string;
+    readonly session?: string;
+    readonly traceId?: string;
+  };
 }
 
 // The audit schema's bounds (packages/store/src/audit-schema.ts): a value that does not fit
@@ -70,7 +81,9 @@ export function eventFromDecision(d: Decision, facts: DecisionFacts): AuditEvent
   const single = cap?.tenants?.length === 1 ? cap.tenants[0] : undefined;
   const tenant = d.allowed ? (d.context.tenant ?? single) : single;
   if (fits(tenant, 256)) event.tenant = tenant;
-  const traceId = d.allowed ? (facts.traceId ?? cap?.traceId) : cap?.traceId;
+  const traceId = d.allowed
+    ? (facts.traceId ?? cap?.traceId)
+    : (cap?.traceId ?? facts.known?.traceId);
   if (fits(traceId, 256)) event.traceId = traceId;
   if (fits(facts.tool, 256)) event.tool = facts.tool;
   if (fits(facts.argsDigest, 256)) event.argsDigest = facts.argsDigest;
@@ -85,6 +98,11 @@ export function eventFromDecision(d: Decision, facts: DecisionFacts): AuditEvent
     if (cap.via.length > 0 && boundedList(cap.via, MAX_VIA, MAX_VIA_ITEM)) {
       event.via = cap.via as string[];
     }
+  } else if (facts.known !== undefined) {
+    const k = facts.known;
+    if (fits(k.tokenId, 128)) event.tokenId = k.tokenId;
+    if (fits(k.principal, 256)) event.principal = k.principal;
+    if (fits(k.session, 256)) event.session = k.session;
   }
   return event;
 }

@@ -20,4 +20,5 @@ export {
   STAGE_CODE,
 } from './decide.js';
 export { errorFromCode } from './error-from-code.js';
+export { capabilityFromView } from './foreign-capability.js';
 export { CachedRevocationMirror } from './revocation-view.js';

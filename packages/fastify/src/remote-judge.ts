@@ -6,8 +6,14 @@
  * decision's own `authorizeAt`; a capability with budgets is never cached, since every
  * use must be counted by the mint. Denials keep their coded error class across the wire.
  */
-import { authorizeAt, type Decision, denial, errorFromCode } from '@chit/decision';
-import { type CapabilityView, HTTP_STATUS, verifyResponseSchema } from '@chit/protocol';
+import {
+  authorizeAt,
+  capabilityFromView,
+  type Decision,
+  denial,
+  errorFromCode,
+} from '@chit/decision';
+import { HTTP_STATUS, verifyResponseSchema } from '@chit/protocol';
 import type { DelegationCredential } from '@chit/sdk/headers';
 import {
   ChitError,
@@ -26,24 +32,6 @@ interface Entry {
 
 function unavailable(message: string): ChitError {
   return new ChitError('ERR_STORE_UNAVAILABLE', message);
-}
-
-// The mint's public view carries no fingerprints or budget keys: fill what authorize and
-// the request capability need, and keep the budget limits for display.
-function fromView(view: CapabilityView): VerifiedCapability {
-  return Object.freeze({
-    ...view,
-    session: view.session,
-    principal: view.principal,
-    role: view.role,
-    traceId: view.traceId,
-    chainExpiresAt: view.expiresAt,
-    budgets: Object.freeze(
-      view.budgets.map((b) => Object.freeze({ key: '', limit: b.limit, expiresAt: null })),
-    ),
-    fingerprints: Object.freeze([]) as readonly string[],
-    thirdParty: Object.freeze([]) as VerifiedCapability['thirdParty'],
-  });
 }
 
 /**
@@ -99,7 +87,7 @@ export function createRemoteJudge(o: NormalizedRemote): Judge {
     if (answer.capability === undefined) {
       throw unavailable('the mint answered without a capability');
     }
-    return fromView(answer.capability);
+    return capabilityFromView(answer.capability);
   }
 
   function decided(

@@ -15,6 +15,7 @@ import {
 import { fastWalk } from './fast-walk.js';
 import { decodeIdentifier } from './identifier.js';
 import { type DerivedKey, deriveKey } from './keys.js';
+import { LEEWAY_SECONDS } from './lifetimes.js';
 import { resolveLimits } from './limits.js';
 import type { MacaroonV2 } from './macaroon.js';
 import { toMacaroon } from './parse.js';
@@ -52,14 +53,18 @@ export interface VerifyChainOptions {
 
 /**
  * Options of {@link verify}.
- * @example verify(text, { keys, context: { tenant: '42', action: 'read' }, clock: Date.now, leeway: 30 })
+ * @example verify(text, { keys, context: { tenant: '42', action: 'read' }, clock: Date.now })
  */
 export interface VerifyOptions extends VerifyChainOptions {
   /** What the request asks to do. */
   readonly context: RequestContext;
   /** Current time in Unix milliseconds (`Date.now` fits). */
   readonly clock: Clock;
-  /** Clock-skew leeway for `expires` / `not-before`, seconds (default 30). */
+  /**
+   * Clock-skew leeway for `expires` / `not-before`, seconds (default `LEEWAY_SECONDS`).
+   * Services that keep state about tokens (revocations, budgets) derive its lifetime from
+   * `LEEWAY_SECONDS`: never verify with a larger one there.
+   */
   readonly leeway?: number;
 }
 
@@ -219,7 +224,7 @@ export function verify(token: TokenInput, options: VerifyOptions): VerifiedCapab
   if (typeof context !== 'object' || context === null)
     throw new TypeError('options.context must be an object');
   if (typeof clock !== 'function') throw new TypeError('options.clock must be a function');
-  const leeway = options.leeway ?? 30;
+  const leeway = options.leeway ?? LEEWAY_SECONDS;
   if (typeof leeway !== 'number') throw new TypeError('options.leeway must be a number');
   if (!Number.isSafeInteger(leeway) || leeway < 0) {
     throw new RangeError('options.leeway must be a non-negative integer number of seconds');
