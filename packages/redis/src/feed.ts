@@ -3,18 +3,17 @@
  * 'down' when the connection drops and 'up' only once the channel is subscribed again
  * (acknowledged), so a resync that starts after 'up' cannot miss a revocation.
  */
-import type { FeedStatus, RevocationEntry, RevocationKind, Subscription } from '@chit/store';
+import {
+  type FeedStatus,
+  REVOCATION_FAMILY,
+  type RevocationEntry,
+  type RevocationKind,
+  type Subscription,
+} from '@chit/store';
 import { RevocationUnavailableError } from '@chit/token';
 import { Cluster, Redis } from 'ioredis';
 
 const KINDS = new Set<string>(['token', 'session', 'principal', 'fingerprint']);
-
-/**
- * A holder entry's family as stored: a token id, lowercase hex. The revoke script merges
- * entries by matching it, so the store writes nothing else (see `createRedisStore`).
- * @example REVOCATION_FAMILY.test('ab12') // true
- */
-export const REVOCATION_FAMILY = /^[0-9a-f]{1,128}$/;
 
 /**
  * Parses a stored revocation (`<kind>:<value>` and `revokedAt,expiresAt,issuedBefore`,

@@ -23,7 +23,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { appendAuditEvent, appendAuditEvents, queryAuditStream } from './audit-stream.js';
 import { assertNoEviction, connectClient, whenReady } from './connection.js';
 import { mapUnavailable } from './errors.js';
-import { REVOCATION_FAMILY, subscribeFeed } from './feed.js';
+import { subscribeFeed } from './feed.js';
 import { keyLayout } from './keys.js';
 import { readRevocationLog, scanRevocationLog } from './revocation-log.js';
 import { defineScripts } from './scripts.js';
@@ -112,13 +112,6 @@ export async function createRedisStore(opts: RedisStoreOptions): Promise<ChitSto
       validateRevocation(entry);
       const issuedBefore =
         entry.kind === 'principal' ? String(entry.issuedBefore ?? entry.revokedAt) : '';
-      // The stored form ends with the family: only a holder entry's token id (hex) reads back.
-      if (
-        entry.family !== undefined &&
-        (entry.kind !== 'fingerprint' || !REVOCATION_FAMILY.test(entry.family))
-      ) {
-        throw new TypeError('entry.family must be a token id (lowercase hex) of a holder entry');
-      }
       return guard(StoreUnavailableError, async () => {
         await client.chitRevoke(
           keys.revocations,

@@ -56,6 +56,26 @@ export function revocationFamilyContract(get: () => ContractStore, nowS: () => n
       expect(byValue(await scanned())).toEqual([plain, e]);
     });
 
+    it('refuses a family that is not a token id, or on an entry that is not a holder entry', async () => {
+      const { store } = get();
+      for (const bad of [
+        holder({ family: 'AB12' }),
+        holder({ family: 'a1,b2' }),
+        holder({ family: '' }),
+        holder({ family: 7 as unknown as string }),
+        {
+          kind: 'token',
+          value: 'a1'.repeat(16),
+          revokedAt: nowS(),
+          expiresAt: nowS() + 60,
+          family: 'a1',
+        },
+      ] as RevocationEntry[]) {
+        await expect(store.revoke(bad)).rejects.toThrow(/entry\.family/);
+      }
+      expect(await store.listRevocations(nowS())).toEqual([]);
+    });
+
     it('a repeated holder revocation keeps its family and the later expiry', async () => {
       const { store } = get();
       await store.revoke(holder({ expiresAt: nowS() + 100 }));

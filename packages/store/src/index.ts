@@ -6,6 +6,7 @@ export type * from './ports.js';
 export * from './sync-mirror.js';
 export {
   MAX_STORE_KEY_LENGTH,
+  REVOCATION_FAMILY,
   revocationKey,
   validateBudgets,
   validateRevocation,

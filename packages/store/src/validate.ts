@@ -41,6 +41,13 @@ function assertSeconds(value: unknown, name: string): asserts value is number {
  * validateRevocation({ kind: 'session', value: 's-1', revokedAt: 1, expiresAt: 2 });
  * ```
  */
+/**
+ * What a holder entry's `family` must be: a token id, lowercase hex (the stores keep it in
+ * a delimited text form, and the mirror counts entries by it).
+ * @example REVOCATION_FAMILY.test('ab12') // true
+ */
+export const REVOCATION_FAMILY = /^[0-9a-f]{1,128}$/;
+
 export function validateRevocation(entry: RevocationEntry): void {
   if (entry === null || typeof entry !== 'object') throw new TypeError('entry must be an object');
   if (!KINDS.has(entry.kind)) throw new TypeError('entry.kind must be a revocation kind');
@@ -55,6 +62,14 @@ export function validateRevocation(entry: RevocationEntry): void {
       throw new TypeError('entry.issuedBefore is only allowed on principal entries');
     }
     assertSeconds(entry.issuedBefore, 'entry.issuedBefore');
+  }
+  if (entry.family !== undefined) {
+    if (entry.kind !== 'fingerprint') {
+      throw new TypeError('entry.family is only allowed on fingerprint entries');
+    }
+    if (typeof entry.family !== 'string' || !REVOCATION_FAMILY.test(entry.family)) {
+      throw new TypeError('entry.family must be a token id (lowercase hex)');
+    }
   }
 }
 
