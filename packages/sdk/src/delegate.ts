@@ -49,8 +49,8 @@ export function delegate(token: string, options: DelegateOptions): string {
   const audience = caveat.audience(options.audience);
   const via = caveat.via(options.via);
   const expiry = expiryFrom(options.ttl ?? DEFAULT_DELEGATION_TTL, undefined, options.clock)!;
-  const { conditions, session } = readToken(token);
-  const s = summarize(conditions, session);
+  const { conditions, session, sealed } = readToken(token);
+  const s = summarize(conditions, session, sealed);
   const now = expiry - (options.ttl ?? DEFAULT_DELEGATION_TTL);
   if (s.expiresAt !== null && s.expiresAt <= now) {
     throw new NotNarrowerError('the token has expired: nothing to delegate');

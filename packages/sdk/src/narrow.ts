@@ -161,8 +161,8 @@ export function narrow(token: string, options: NarrowOptions, ctx: NarrowContext
   if (typeof token !== 'string') throw new TypeError('token must be a string');
   const added = planConditions(options, ctx);
   if (added.length === 0) throw new RangeError('options must name at least one caveat');
-  const { conditions, session } = readToken(token);
-  checkAppend(conditions, added, session);
+  const { conditions, session, sealed } = readToken(token);
+  checkAppend(conditions, added, session, sealed);
   return appendConditions(
     token,
     added.map((a) => a.text),

@@ -90,16 +90,25 @@ export function assertNarrows(s: ConditionSummary, c: Condition): void {
       return;
     case 'principal':
     case 'role':
-    case 'session': {
-      const current = c.type === 'principal' ? s.principal : c.type === 'role' ? s.role : s.session;
+    case 'session':
+    case 'trace': {
+      // Claims come only from the minter: a holder's claim caveat is a check that must
+      // repeat the sealed claim (it narrows nothing), and with no sealed claim it would
+      // leave the token unusable.
+      const current =
+        c.type === 'principal'
+          ? s.principal
+          : c.type === 'role'
+            ? s.role
+            : c.type === 'session'
+              ? s.session
+              : s.traceId;
       if (current === c.value) fail(c.type);
       if (current !== undefined) failOutside(c.type);
-      return;
+      throw new NotNarrowerError(
+        `${c.type}: claims come only from the minter; appending one would make the token unusable`,
+      );
     }
-    case 'trace':
-      if (s.traceId === c.value) fail('trace');
-      if (s.traceId !== undefined) failOutside('trace');
-      return;
     case 'via':
       // A hop record: it never restricts, and always adds information to the audit.
       return;
@@ -108,14 +117,16 @@ export function assertNarrows(s: ConditionSummary, c: Condition): void {
 
 /**
  * The unverified summary of `conditions`, with the session carried in the identifier
- * (if any) counted as a session claim: a `session` caveat must agree with it.
- * @example summarize(['action = read'], 's-1').session // 's-1'
+ * (if any) counted as a session claim: a `session` caveat must agree with it. `sealed` is
+ * the identifier's count of the minter's caveats (claims come only from those).
+ * @example summarize(['action = read'], 's-1', 1).session // 's-1'
  */
 export function summarize(
   conditions: readonly string[],
   idSession: string | undefined,
+  sealed: number = conditions.length,
 ): ConditionSummary {
-  const s = summarizeConditions(conditions);
+  const s = summarizeConditions(conditions, undefined, sealed);
   if (idSession === undefined) return s;
   const conflict = s.session !== undefined && s.session !== idSession;
   return { ...s, session: idSession, unsatisfiable: s.unsatisfiable || conflict };
@@ -130,13 +141,14 @@ export function checkAppend(
   existing: readonly string[],
   added: readonly { readonly text: string; readonly parsed: Condition }[],
   idSession?: string,
+  sealed: number = existing.length,
 ): ConditionSummary {
   const all = existing.slice();
-  let summary = summarize(all, idSession);
+  let summary = summarize(all, idSession, sealed);
   for (const a of added) {
     assertNarrows(summary, a.parsed);
     all.push(a.text);
-    summary = summarize(all, idSession);
+    summary = summarize(all, idSession, sealed);
   }
   if (summary.unsatisfiable) throw new NotNarrowerError('the token would allow nothing');
   return summary;

@@ -18,7 +18,12 @@ export function firstPartyConditions(token: string): string[] {
  * a Chit identifier, UNVERIFIED.
  * @example const { conditions, session } = readToken(token)
  */
-export function readToken(token: string): { conditions: string[]; session: string | undefined } {
+export function readToken(token: string): {
+  conditions: string[];
+  session: string | undefined;
+  /** The identifier's count of the minter's caveats (0 for a non-Chit identifier). */
+  sealed: number;
+} {
   const d = decode(token);
   const out: string[] = [];
   for (const c of d.unsafeCaveats) {
@@ -26,7 +31,7 @@ export function readToken(token: string): { conditions: string[]; session: strin
     if (c.text === null) throw new CaveatUnknownError('a caveat of the token is not text');
     out.push(c.text);
   }
-  return { conditions: out, session: d.chit?.session };
+  return { conditions: out, session: d.chit?.session, sealed: d.chit?.sealed ?? 0 };
 }
 
 /**
