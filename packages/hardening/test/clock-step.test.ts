@@ -7,7 +7,7 @@
 import { createRedisStore } from '@chit/redis';
 import { type ChitStore, createEmbeddedStore } from '@chit/store';
 import { type RedisProcess, startRedis } from '@chit/testkit';
-import { caveat } from '@chit/token';
+import { caveat, LEEWAY_SECONDS } from '@chit/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authHeaders,
@@ -20,7 +20,8 @@ import {
   type VerifierApp,
 } from '../src/index.js';
 
-const LEEWAY = 30;
+// The one leeway every verifier uses.
+const LEEWAY = LEEWAY_SECONDS;
 const STEPS_S = [0, 300, -300, 299, -1, 0];
 let redis: RedisProcess;
 
@@ -46,7 +47,7 @@ describe.each(['embedded', 'redis'] as const)('clock steps (%s store)', (kind) =
       kind === 'embedded'
         ? await createEmbeddedStore({ clock })
         : await createRedisStore({ url: redis.url, clock, prefix: `clock${Date.now()}` });
-    const v = await buildVerifierApp({ chit: { keys, store, clock, leeway: LEEWAY } });
+    const v = await buildVerifierApp({ chit: { keys, store, clock } });
     try {
       const issuedAt = NOW_S - 600;
       const fixed = mintToken({ issuedAt, caveats: readerCaveats(NOW_S + 200) }).token;
