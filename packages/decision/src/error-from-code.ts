@@ -17,6 +17,7 @@ import {
   NotNarrowerError,
   RevocationUnavailableError,
   SignatureInvalidError,
+  StoreUnavailableError,
   TokenExpiredError,
   TokenMalformedError,
   TokenNotYetValidError,
@@ -44,6 +45,7 @@ const CLASSES: Partial<Record<ErrorCode, Make>> = {
   ERR_NOT_NARROWER: (m) => new NotNarrowerError(m),
   ERR_REVOCATION_UNAVAILABLE: (m) => new RevocationUnavailableError(m),
   ERR_BUDGET_UNAVAILABLE: (m) => new BudgetUnavailableError(m),
+  ERR_STORE_UNAVAILABLE: (m) => new StoreUnavailableError(m),
 };
 
 /**
