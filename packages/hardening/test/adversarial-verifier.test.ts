@@ -2,8 +2,8 @@
  * The named hostile corpus through the HTTP verifier (fastify inject): every case gets
  * its exact status and stable code, no handler runs, nothing is accepted, nothing is a 500.
  */
+import { HTTP_STATUS } from '@chit/protocol';
 import { createEmbeddedStore } from '@chit/store';
-import { HTTP_STATUS } from '@chit/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authHeaders,

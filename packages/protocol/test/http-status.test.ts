@@ -27,10 +27,9 @@ describe('HTTP_STATUS: the one code-to-status table', () => {
     expect(Object.isFrozen(HTTP_STATUS)).toBe(true);
   });
 
-  // The deprecated copy in @chit/token lives until its last importers switch; until then
-  // it may not drift from this table.
-  it('agrees with the deprecated copy still exported by @chit/token', () => {
-    expect({ ...token.HTTP_STATUS }).toEqual({ ...HTTP_STATUS });
+  it('is the only table: @chit/token exports codes, no statuses', () => {
+    expect(token).not.toHaveProperty('HTTP_STATUS');
+    expect(token).not.toHaveProperty('httpStatusFor');
   });
 });
 

@@ -2,7 +2,7 @@
  * The one audit event schema shared by the mint service and the verifier middleware,
  * plus the audit query and page shapes every store answers with.
  */
-import { ChitError, type ErrorCode, HTTP_STATUS } from '@chit/token';
+import { ChitError, ERROR_CODES } from '@chit/token';
 import { z } from 'zod';
 
 /** The kinds of audit events. */
@@ -17,7 +17,6 @@ export const AUDIT_EVENT_TYPES = [
 /** One audit event type. */
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
-const ERROR_CODES = Object.keys(HTTP_STATUS) as [ErrorCode, ...ErrorCode[]];
 const text = (max: number) => z.string().min(1).max(max);
 
 /**

@@ -86,51 +86,6 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 }
 
 /**
- * @deprecated The table moved to `@chit/protocol` (`import { HTTP_STATUS } from
- * '@chit/protocol'`). This copy stays only until the last importers outside the protocol
- * move switch (packages/fastify/src/remote-judge.ts, packages/store/src/audit-schema.ts,
- * token tests); `@chit/protocol`'s tests assert it equals the protocol's table.
- * @example HTTP_STATUS.ERR_SIGNATURE_INVALID // 401
- */
-export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
-  ERR_TOKEN_MISSING: 401,
-  ERR_TOKEN_MALFORMED: 401,
-  ERR_TOKEN_TOO_LARGE: 401,
-  ERR_SIGNATURE_INVALID: 401,
-  ERR_KEY_UNKNOWN: 401,
-  ERR_TOKEN_EXPIRED: 401,
-  ERR_TOKEN_NOT_YET_VALID: 401,
-  ERR_TOKEN_REVOKED: 401,
-  ERR_DISCHARGE_INVALID: 401,
-  ERR_CAVEAT_UNKNOWN: 403,
-  ERR_CAVEAT_MALFORMED: 403,
-  ERR_CAVEAT_UNSATISFIED: 403,
-  ERR_DISCHARGE_MISSING: 403,
-  ERR_BUDGET_EXHAUSTED: 403,
-  ERR_NOT_NARROWER: 400,
-  ERR_REVOCATION_UNAVAILABLE: 503,
-  ERR_BUDGET_UNAVAILABLE: 503,
-  ERR_STORE_UNAVAILABLE: 503,
-  ERR_UPSTREAM_UNAVAILABLE: 503,
-  ERR_BAD_REQUEST: 400,
-  ERR_UNAUTHORIZED: 401,
-  ERR_FORBIDDEN: 403,
-  ERR_NOT_FOUND: 404,
-  ERR_CONFLICT: 409,
-  ERR_PAYLOAD_TOO_LARGE: 413,
-  ERR_RATE_LIMITED: 429,
-  ERR_INTERNAL: 500,
-};
-
-/**
- * @deprecated Moved to `@chit/protocol` (`httpStatusFor`); kept with {@link HTTP_STATUS}.
- * @example httpStatusFor('ERR_CAVEAT_UNSATISFIED') // 403
- */
-export function httpStatusFor(code: ErrorCode): number {
-  return HTTP_STATUS[code];
-}
-
-/**
  * The token could not be parsed (bad encoding, bad field order, bad lengths...).
  * @example throw new TokenMalformedError()
  */

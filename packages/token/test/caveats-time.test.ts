@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorize, resolveCapability } from '../src/caveats/index.js';
-import { type ChitError, HTTP_STATUS } from '../src/errors.js';
+import { type ChitError, TokenExpiredError, TokenNotYetValidError } from '../src/errors.js';
 import type { VerifiedCapability } from '../src/types.js';
 
 const ALLOWED = 'ALLOWED';
@@ -58,12 +58,14 @@ describe('authorize: time boundaries', () => {
   it.each(cases)('%s', (_name, now, leeway, expected) => {
     const got = at(now, leeway);
     expect(got).toBe(expected);
-    if (got !== ALLOWED) expect(HTTP_STATUS[got as keyof typeof HTTP_STATUS]).toBe(401);
   });
 
-  it('maps time errors to 401', () => {
-    expect(HTTP_STATUS.ERR_TOKEN_EXPIRED).toBe(401);
-    expect(HTTP_STATUS.ERR_TOKEN_NOT_YET_VALID).toBe(401);
+  // The status of each code is @chit/protocol's (its http-status test); here, the class and code.
+  it('throws the time errors as their own classes and codes', () => {
+    expect(() => authorize(cap, {}, EXP, 0)).toThrow(TokenExpiredError);
+    expect(() => authorize(cap, {}, NBF - 1, 0)).toThrow(TokenNotYetValidError);
+    expect(new TokenExpiredError().code).toBe('ERR_TOKEN_EXPIRED');
+    expect(new TokenNotYetValidError().code).toBe('ERR_TOKEN_NOT_YET_VALID');
   });
 
   it('uses the earliest expiry and the latest not-before of the chain', () => {

@@ -12,7 +12,6 @@ import {
   encode,
   encodeBinary,
   fingerprint,
-  httpStatusFor,
   type Macaroon,
   mint,
   parseToken,
@@ -52,7 +51,8 @@ const CONTEXT = {
 function token(extra: Partial<Parameters<typeof mint>[0]> = {}) {
   return mint({ key: K1, kid: 'k1', tokenId: tid(), issuedAt: NOW, caveats: CONDITIONS, ...extra });
 }
-function expectCode(fn: () => unknown, code: string, status?: number) {
+/** The status of each code is @chit/protocol's concern (its http-status test); here, the code. */
+function expectCode(fn: () => unknown, code: string) {
   let err: unknown;
   try {
     fn();
@@ -60,7 +60,6 @@ function expectCode(fn: () => unknown, code: string, status?: number) {
     err = e;
   }
   expect(err).toMatchObject({ code });
-  if (status !== undefined) expect(httpStatusFor(code as 'ERR_INTERNAL')).toBe(status);
 }
 
 describe('mint + verify', () => {
@@ -93,7 +92,6 @@ describe('mint + verify', () => {
     expectCode(
       () => verify(child, { keys, context: { ...CONTEXT, resource: 'orders/18' }, clock }),
       'ERR_CAVEAT_UNSATISFIED',
-      403,
     );
     expect(() =>
       verify(parent, { keys, context: { ...CONTEXT, resource: 'orders/18' }, clock }),
@@ -164,32 +162,28 @@ describe('mint + verify', () => {
 });
 
 describe('rejections', () => {
-  it('unknown kid -> ERR_KEY_UNKNOWN (401)', () => {
+  it('unknown kid -> ERR_KEY_UNKNOWN', () => {
     const m = mint({ key: K1, kid: 'retired', tokenId: tid(), issuedAt: NOW });
-    expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_KEY_UNKNOWN', 401);
+    expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_KEY_UNKNOWN');
   });
-  it('a different root key -> ERR_SIGNATURE_INVALID (401)', () => {
+  it('a different root key -> ERR_SIGNATURE_INVALID', () => {
     const m = mint({ key: K2, kid: 'k1', tokenId: tid(), issuedAt: NOW, caveats: CONDITIONS });
-    expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_SIGNATURE_INVALID', 401);
+    expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_SIGNATURE_INVALID');
   });
   it('a plain (non-Chit) macaroon -> ERR_TOKEN_MALFORMED', () => {
     const m = createMacaroon({ rootKey: K1, identifier: 'keyid' });
-    expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_TOKEN_MALFORMED', 401);
+    expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_TOKEN_MALFORMED');
   });
   it('an unknown caveat is judged only after the signature verified', () => {
     const m = addFirstPartyCaveat(token(), 'frobnicate ~ 1');
-    expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_CAVEAT_UNKNOWN', 403);
+    expectCode(() => verify(m, { keys, context: CONTEXT, clock }), 'ERR_CAVEAT_UNKNOWN');
     const forged = addFirstPartyCaveat(
       mint({ key: K2, kid: 'k1', tokenId: tid(), issuedAt: NOW }),
       'frobnicate ~ 1',
     );
     expectCode(() => verify(forged, { keys, context: CONTEXT, clock }), 'ERR_SIGNATURE_INVALID');
     const notUtf8 = addFirstPartyCaveat(token(), new Uint8Array([0xff]));
-    expectCode(
-      () => verify(notUtf8, { keys, context: CONTEXT, clock }),
-      'ERR_CAVEAT_MALFORMED',
-      403,
-    );
+    expectCode(() => verify(notUtf8, { keys, context: CONTEXT, clock }), 'ERR_CAVEAT_MALFORMED');
   });
   it('expiry with leeway', () => {
     const m = token();
@@ -198,19 +192,17 @@ describe('rejections', () => {
     expectCode(
       () => verify(m, { keys, context: CONTEXT, clock: at(NOW + 3600 + 30) }),
       'ERR_TOKEN_EXPIRED',
-      401,
     );
     expectCode(
       () => verify(m, { keys, context: CONTEXT, clock: at(NOW + 3600), leeway: 0 }),
       'ERR_TOKEN_EXPIRED',
     );
   });
-  it('a request outside the token -> ERR_CAVEAT_UNSATISFIED (403)', () => {
+  it('a request outside the token -> ERR_CAVEAT_UNSATISFIED', () => {
     const m = token();
     expectCode(
       () => verify(m, { keys, context: { ...CONTEXT, tenant: '43' }, clock }),
       'ERR_CAVEAT_UNSATISFIED',
-      403,
     );
     expectCode(
       () => verify(m, { keys, context: { ...CONTEXT, action: 'delete' }, clock }),
@@ -265,7 +257,6 @@ describe('third-party caveats and discharges', () => {
           discharges: bound(p, discharge(undefined, [caveat.principal('alice')])),
         }),
       'ERR_CAVEAT_UNSATISFIED',
-      403,
     );
     const sealed = withThirdParty(
       undefined,
@@ -287,14 +278,12 @@ describe('third-party caveats and discharges', () => {
           discharges: bound(sealed, discharge(undefined, [caveat.principal('mallory')])),
         }),
       'ERR_CAVEAT_UNSATISFIED',
-      403,
     );
   });
-  it('missing discharge -> ERR_DISCHARGE_MISSING (403)', () => {
+  it('missing discharge -> ERR_DISCHARGE_MISSING', () => {
     expectCode(
       () => verify(withThirdParty(), { keys, context: CONTEXT, clock }),
       'ERR_DISCHARGE_MISSING',
-      403,
     );
   });
   it('unbound discharge, or bound to another token -> ERR_SIGNATURE_INVALID', () => {
@@ -350,7 +339,6 @@ describe('third-party caveats and discharges', () => {
     expectCode(
       () => verify(p, { keys, context: CONTEXT, clock, discharges: [d, extra] }),
       'ERR_DISCHARGE_INVALID',
-      401,
     );
     expectCode(
       () => verify(p, { keys, context: CONTEXT, clock, discharges: [d, d] }),
