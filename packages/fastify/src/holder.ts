@@ -2,8 +2,9 @@
  * The holder operations of `request.capability`, delegated to the SDK (one narrowing
  * judge, one delegation rule, one header module for every package).
  */
+
+import { formatHeaders } from '@chit/protocol/headers';
 import { delegate, type NarrowOptions, narrow } from '@chit/sdk';
-import { formatHeaders } from '@chit/sdk/headers';
 import type { Clock } from '@chit/token';
 
 /** Typed narrowing options, or raw canonical conditions. */

@@ -6,7 +6,7 @@
  */
 
 import { CachedRevocationMirror, type Decision, type DecisionPorts, decide } from '@chit/decision';
-import type { DelegationCredential } from '@chit/sdk/headers';
+import type { DelegationCredential } from '@chit/protocol/headers';
 import { syncMirror } from '@chit/store';
 import { ChitError, createVerifiedChainCache, type RequestContext, verifyChain } from '@chit/token';
 import type { FastifyBaseLogger } from 'fastify';

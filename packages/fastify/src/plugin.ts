@@ -15,7 +15,11 @@ import {
   type Denied,
   denial,
 } from '@chit/decision';
-import { type DelegationCredential, readDelegationHeaders, traceIdFrom } from '@chit/sdk/headers';
+import {
+  type DelegationCredential,
+  readDelegationHeaders,
+  traceIdFrom,
+} from '@chit/protocol/headers';
 import type { RequestContext } from '@chit/token';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';

@@ -14,7 +14,7 @@ import {
   errorFromCode,
 } from '@chit/decision';
 import { HTTP_STATUS, verifyResponseSchema } from '@chit/protocol';
-import type { DelegationCredential } from '@chit/sdk/headers';
+import type { DelegationCredential } from '@chit/protocol/headers';
 import {
   ChitError,
   type RequestContext,

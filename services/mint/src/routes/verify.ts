@@ -11,7 +11,7 @@ import {
   verifyBodySchema,
   verifyResponseSchema,
 } from '@chit/protocol';
-import { traceIdFrom } from '@chit/sdk/headers';
+import { traceIdFrom } from '@chit/protocol/headers';
 import { verifyChain } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
