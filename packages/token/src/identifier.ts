@@ -129,6 +129,27 @@ export function encodeIdentifier(input: IdentifierInput, name = 'identifier'): U
   return out.slice(0, o);
 }
 
+// Where the last readUvarint stopped (module scratch: the decoder allocates nothing).
+let varintEnd = 0;
+
+/** A minimal uvarint of at most `maxBytes` from `bytes[o, n)`, or -1; sets `varintEnd`. */
+function readUvarint(bytes: Uint8Array, o: number, n: number, maxBytes: number): number {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < maxBytes; i++) {
+    if (o >= n) return -1;
+    const b = bytes[o++]!;
+    value += (b & 0x7f) * scale;
+    scale *= 128;
+    if ((b & 0x80) === 0) {
+      if (b === 0 && i > 0) return -1; // non-minimal
+      varintEnd = o;
+      return value;
+    }
+  }
+  return -1;
+}
+
 /**
  * Decodes a Chit identifier; `null` when the bytes are not a (valid) Chit identifier,
  * so plain macaroons can still be inspected.
@@ -176,33 +197,14 @@ export function decodeIdentifierRange(
     (bytes[o + 12]! << 24) | (bytes[o + 13]! << 16) | (bytes[o + 14]! << 8) | bytes[o + 15]!,
   );
   o += 16;
-  let issuedAt = 0;
-  let scale = 1;
-  for (let i = 0; ; i++) {
-    if (o >= n || i > 5) return null;
-    const b = bytes[o++]!;
-    issuedAt += (b & 0x7f) * scale;
-    scale *= 128;
-    if ((b & 0x80) === 0) {
-      if (b === 0 && i > 0) return null; // non-minimal
-      break;
-    }
-  }
-  if (issuedAt > MAX_ISSUED_AT) return null;
+  const issuedAt = readUvarint(bytes, o, n, 6);
+  if (issuedAt < 0 || issuedAt > MAX_ISSUED_AT) return null;
+  o = varintEnd;
   let sealed = 0;
   if (first === IDENTIFIER_V2) {
-    scale = 1;
-    for (let i = 0; ; i++) {
-      if (o >= n || i > 2) return null;
-      const b = bytes[o++]!;
-      sealed += (b & 0x7f) * scale;
-      scale *= 128;
-      if ((b & 0x80) === 0) {
-        if (b === 0 && i > 0) return null; // non-minimal
-        break;
-      }
-    }
-    if (sealed > MAX_SEALED) return null;
+    sealed = readUvarint(bytes, o, n, 3);
+    if (sealed < 0 || sealed > MAX_SEALED) return null;
+    o = varintEnd;
   }
   let session: string | undefined;
   if (o < n) {
