@@ -25,7 +25,14 @@ export class ApprovalConfigError extends Error {
 
 const envSchema = z.object({
   CHIT_APPROVAL_KEY: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
-  CHIT_APPROVER_TOKEN: z.string().min(32, 'must be at least 32 characters'),
+  // Matched by @chit/protocol's strict Authorization parser (visible ASCII credentials
+  // only): any other token could never authenticate.
+  CHIT_APPROVER_TOKEN: z
+    .string()
+    .regex(
+      /^[\x21-\x7e]{32,}$/,
+      'must be at least 32 visible ASCII characters (no space or control)',
+    ),
   CHIT_APPROVAL_HOST: z.string().min(1).default('127.0.0.1'),
   CHIT_APPROVAL_PORT: z
     .string()

@@ -1,3 +1,4 @@
+import { credentialsFor } from '@chit/protocol';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -67,6 +68,29 @@ describe('loadConfig', () => {
     expect(c.trustProxy).toBe(true);
   });
 
+  it('accepts an admin token of exactly 32 visible ASCII characters, base64 punctuation included', () => {
+    const token = `${'A'.repeat(28)}+/!=`;
+    expect(loadConfig({ CHIT_ADMIN_TOKEN: token }).adminToken).toBe(token);
+    fails({ CHIT_ADMIN_TOKEN: token.slice(1) }, 'CHIT_ADMIN_TOKEN');
+  });
+
+  it('accepts exactly the admin tokens the Authorization parser can carry', () => {
+    for (const token of [
+      `${'A'.repeat(28)}+/!=`,
+      `${'x'.repeat(20)} ${'x'.repeat(20)}`,
+      'é'.repeat(40),
+    ]) {
+      const carried = credentialsFor(`Bearer ${token}`, 'Bearer') === token;
+      let accepted = true;
+      try {
+        loadConfig({ CHIT_ADMIN_TOKEN: token });
+      } catch {
+        accepted = false;
+      }
+      expect(accepted).toBe(carried);
+    }
+  });
+
   it('defaults the active kid when there is one key', () => {
     expect(loadConfig({ CHIT_ROOT_KEYS: `main:${KEY_A}` }).activeKid).toBe('main');
   });
@@ -76,6 +100,10 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ PORT: '-1' }, 'PORT'],
     [{ CHIT_ADMIN_TOKEN: 'short' }, 'CHIT_ADMIN_TOKEN'],
+    // Never accepted by the strict Authorization parser: a startup error, not a dead secret.
+    [{ CHIT_ADMIN_TOKEN: `${'x'.repeat(20)} ${'x'.repeat(20)}` }, 'CHIT_ADMIN_TOKEN'],
+    [{ CHIT_ADMIN_TOKEN: `${'x'.repeat(40)}\t` }, 'CHIT_ADMIN_TOKEN'],
+    [{ CHIT_ADMIN_TOKEN: 'é'.repeat(40) }, 'CHIT_ADMIN_TOKEN'],
     [{ CHIT_ROOT_KEYS: 'k1' }, 'CHIT_ROOT_KEYS'],
     [{ CHIT_ROOT_KEYS: `k1:${'aa'.repeat(31)}` }, 'CHIT_ROOT_KEYS'],
     [{ CHIT_ROOT_KEYS: `k1:${'zz'.repeat(32)}` }, 'CHIT_ROOT_KEYS'],
