@@ -20,6 +20,7 @@ import {
 } from '@chit/token';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listening, post as postJson } from './e2e-http.js';
 import {
   assertNoSecretsInLogs,
   rememberSecret,
@@ -48,7 +49,7 @@ async function start(env: Record<string, string>, clock: TestClock): Promise<Run
     env: { CHIT_ADMIN_TOKEN: ADMIN, CHIT_ROOT_KEYS: KEYS, ...env },
     clock,
   });
-  return { mint, clock, url: await mint.app.listen({ port: 0, host: '127.0.0.1' }) };
+  return { ...(await listening(mint)), clock };
 }
 
 beforeAll(async () => {
@@ -64,18 +65,8 @@ afterAll(async () => {
   assertNoSecretsInLogs();
 });
 
-async function post(to: Running, path: string, body: unknown, admin = false) {
-  const res = await fetch(`${to.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(admin ? { authorization: `Bearer ${ADMIN}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON answer checked field by field below
-  return { status: res.status, body: (await res.json()) as any };
-}
+const post = (to: Running, path: string, body: unknown, admin = false) =>
+  postJson(to, path, body, admin ? ADMIN : undefined);
 
 async function mintToken(
   to: Running,
