@@ -24,7 +24,7 @@ let store: Awaited<ReturnType<typeof createEmbeddedStore>>;
 
 beforeAll(async () => {
   store = await createEmbeddedStore({ clock });
-  v = await buildVerifierApp({ chit: { keys, store, clock, leeway: 30 } });
+  v = await buildVerifierApp({ chit: { keys, store, clock } });
 });
 afterAll(async () => {
   await v.app.close();

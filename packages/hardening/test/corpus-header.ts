@@ -98,7 +98,14 @@ export const HEADER_CASES: readonly HostileCase[] = [
     status: 401,
     code: M,
   },
-  { name: 'padding "=" appended', headers: auth(`${T}=`), status: 401, code: M },
+  // Exact padding is accepted (docs/protocol.md); one "=" more than is due never is,
+  // whatever the token's length.
+  {
+    name: 'padding: one "=" more than is due',
+    headers: auth(`${T}${'='.repeat(((4 - (T.length % 4)) % 4) + 1)}`),
+    status: 401,
+    code: M,
+  },
   { name: 'padding "===" appended', headers: auth(`${T}===`), status: 401, code: M },
   {
     name: 'padding inside the token',

@@ -3,12 +3,12 @@
  * (config, store, keys, clock, randomness, log destination) so tests use `inject`.
  */
 import { randomBytes } from 'node:crypto';
+import { CachedRevocationMirror } from '@chit/decision';
 import {
   type AuditEvent,
   type AuditEventInput,
   type ChitStore,
   createAuditBatcher,
-  RevocationMirror,
   syncMirror,
 } from '@chit/store';
 import { ChitError, type Clock, createVerifiedChainCache } from '@chit/token';
@@ -190,7 +190,7 @@ export async function buildMintApp(options: MintAppOptions): Promise<MintApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const mirror = new RevocationMirror({ stalenessMs: options.stalenessMs ?? 2000 });
+  const mirror = new CachedRevocationMirror({ stalenessMs: options.stalenessMs ?? 2000 });
   const metrics = createMetrics(() => mirror.size, { defaults: options.processMetrics ?? false });
   const guards = createGuards(
     app,

@@ -163,7 +163,9 @@ describe('POST /v1/verify', () => {
     const logged = m.logs
       .records()
       .filter((r) => (r.audit as { tokenId?: string })?.tokenId === minted.tokenId);
-    expect(logged.filter((r) => (r.audit as { type?: string }).type?.startsWith('verify'))).toHaveLength(2);
+    expect(
+      logged.filter((r) => (r.audit as { type?: string }).type?.startsWith('verify')),
+    ).toHaveLength(2);
   });
 
   it.each([
