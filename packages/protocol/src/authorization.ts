@@ -26,6 +26,20 @@ export interface AuthorizationParts {
 const SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/;
 const CREDENTIALS = /^[\x21-\x7e]+$/;
 
+/** Shortest shared bearer secret (admin, approver) a service accepts. */
+const MIN_SECRET = 32;
+
+/**
+ * Can `secret` serve as a shared bearer secret (the mint's admin token, the approval
+ * service's approver token)? At least 32 characters that this parser carries as
+ * credentials (visible ASCII): any other secret could never authenticate, so a service
+ * refuses it at start.
+ * @example isBearerSecret('a'.repeat(32)) // true; isBearerSecret('a b'.repeat(16)) // false
+ */
+export function isBearerSecret(secret: string): boolean {
+  return secret.length >= MIN_SECRET && CREDENTIALS.test(secret);
+}
+
 /**
  * Splits an `Authorization` header value. Throws `TokenMalformedError` unless the value is
  * a bare scheme or `scheme SP credentials` as described above.

@@ -26,6 +26,7 @@ export {
   type BasicCredentials,
   credentialsFor,
   decodeBasic,
+  isBearerSecret,
   splitAuthorization,
 } from './authorization.js';
 export { traceIdFrom } from './traceparent.js';

@@ -20,6 +20,7 @@ export {
   auditQueryFields,
   instantSchema,
 } from './audit-api.js';
+export { bearerSecretSchema } from './bearer-secret.js';
 export { type CapabilityView, capabilitySchema, capabilityView } from './capability.js';
 export { type ErrorBody, errorBody, errorCodeSchema, errorSchema } from './error-body.js';
 export * from './headers.js';

@@ -1,6 +1,6 @@
 import { ChitError } from '@chit/token';
 import { describe, expect, it } from 'vitest';
-import { credentialsFor, decodeBasic, splitAuthorization } from '../src/index.js';
+import { credentialsFor, decodeBasic, isBearerSecret, splitAuthorization } from '../src/index.js';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -78,5 +78,22 @@ describe('decodeBasic', () => {
     ['a lone surrogate encoded as CESU', Buffer.from([0xed, 0xa0, 0x80, 0x3a]).toString('base64')],
   ])('rejects %s', (_what, credentials) => {
     expect(decodeBasic(credentials)).toBeUndefined();
+  });
+});
+
+describe('isBearerSecret', () => {
+  it('admits exactly the secrets the parser can carry, 32 characters or more', () => {
+    expect(isBearerSecret('a'.repeat(32))).toBe(true);
+    expect(isBearerSecret('!~'.repeat(16))).toBe(true);
+    expect(isBearerSecret('a'.repeat(31))).toBe(false);
+    for (const bad of [
+      `${'a'.repeat(32)} `,
+      `a b${'a'.repeat(32)}`,
+      `${'a'.repeat(32)}\t`,
+      'é'.repeat(32),
+    ]) {
+      expect(isBearerSecret(bad)).toBe(false);
+      expect(() => splitAuthorization(`Bearer ${bad}`)).toThrow();
+    }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The approval service's configuration from the environment, validated once with zod.
  */
+import { bearerSecretSchema } from '@chit/protocol';
 import { z } from 'zod';
 
 /** The validated configuration. */
@@ -27,12 +28,7 @@ const envSchema = z.object({
   CHIT_APPROVAL_KEY: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
   // Matched by @chit/protocol's strict Authorization parser (visible ASCII credentials
   // only): any other token could never authenticate.
-  CHIT_APPROVER_TOKEN: z
-    .string()
-    .regex(
-      /^[\x21-\x7e]{32,}$/,
-      'must be at least 32 visible ASCII characters (no space or control)',
-    ),
+  CHIT_APPROVER_TOKEN: bearerSecretSchema,
   CHIT_APPROVAL_HOST: z.string().min(1).default('127.0.0.1'),
   CHIT_APPROVAL_PORT: z
     .string()

@@ -3,12 +3,10 @@
  * with zod, frozen. A bad value fails with a {@link ConfigError} naming the variable
  * (never echoing its value: several of these are secrets).
  */
+import { bearerSecretSchema } from '@chit/protocol';
 import { z } from 'zod';
 
 const KID = /^[A-Za-z0-9._-]{1,64}$/;
-// The admin token is matched by @chit/protocol's strict Authorization parser, which admits
-// visible ASCII credentials only: any other token could never authenticate.
-const BEARER_SECRET = /^[\x21-\x7e]{32,}$/;
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 
 /**
@@ -107,10 +105,7 @@ const mintClientSchema = z.strictObject({
 const envSchema = z.object({
   PORT: intIn(0, 65535, 7300),
   HOST: z.string().min(1).default('127.0.0.1'),
-  CHIT_ADMIN_TOKEN: z
-    .string()
-    .regex(BEARER_SECRET, 'must be at least 32 visible ASCII characters (no space or control)')
-    .optional(),
+  CHIT_ADMIN_TOKEN: bearerSecretSchema.optional(),
   CHIT_ROOT_KEYS: z.string().min(1).optional(),
   CHIT_ACTIVE_KID: z.string().regex(KID, 'must be 1-64 chars of [A-Za-z0-9._-]').optional(),
   REDIS_URL: z

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isBearerSecret } from '@chit/protocol/headers';
 import { z } from 'zod';
 
 /**
@@ -127,7 +128,11 @@ export async function loadOrCreateAdminToken(
   const text = await readIfExists(paths.adminTokenFile);
   if (text !== undefined) {
     const token = text.trim();
-    if (token.length < 32) throw new Error(`${paths.adminTokenFile} holds too short a token`);
+    if (!isBearerSecret(token)) {
+      throw new Error(
+        `${paths.adminTokenFile} must hold at least 32 visible ASCII characters (no space or control)`,
+      );
+    }
     return { token, created: false };
   }
   const token = Buffer.from(random(32)).toString('base64url');
