@@ -7,12 +7,25 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditContract } from './contract-audit.js';
 import { budgetContract } from './contract-budgets.js';
 import { revocationFamilyContract } from './contract-family.js';
+import { budgetRestartContract } from './contract-restart.js';
 import type { ChitStore, FeedStatus, RevocationEntry } from './ports.js';
 
 /** What a contract factory returns: a fresh, empty store and how to dispose of it. */
 export interface ContractStore {
   readonly store: ChitStore;
   readonly cleanup: () => Promise<void>;
+  /**
+   * A store that keeps its state across a restart: closes `store` and returns a new
+   * instance on the same state (directory, key prefix), with the same clock. Required by
+   * `{ restarts: true }`; `cleanup` of the returned one disposes of everything.
+   */
+  readonly reopen?: () => Promise<ContractStore>;
+}
+
+/** Options of {@link runStoreContract}. */
+export interface StoreContractOptions {
+  /** The store keeps its state across a restart (`reopen`): budget counts and lifetimes are checked across one. */
+  readonly restarts?: boolean;
 }
 
 /** The contract's controllable clock (Unix ms); the store must use it for budget expiry. */
@@ -24,7 +37,8 @@ export interface ContractClock {
 /**
  * Registers the contract suite for one store implementation. `makeStore` is called before
  * every test and must return a store that sees no data from earlier tests (e.g. a fresh
- * key prefix), using the given clock.
+ * key prefix), using the given clock. With `{ restarts: true }` the budget tests also run
+ * across a restart (`reopen`).
  *
  * @example
  * ```ts
@@ -37,6 +51,7 @@ export interface ContractClock {
 export function runStoreContract(
   name: string,
   makeStore: (clock: Clock) => Promise<ContractStore>,
+  opts: StoreContractOptions = {},
 ): void {
   describe(`store contract: ${name}`, () => {
     let t: ContractStore;
@@ -150,12 +165,18 @@ export function runStoreContract(
       expect(statuses).toEqual([]);
     });
 
-    budgetContract(() => t, {
+    const restart = async () => {
+      if (t.reopen === undefined) throw new TypeError('reopen is required with restarts: true');
+      t = await t.reopen();
+    };
+    const time: ContractClock = {
       clock,
       advance: (ms) => {
         nowMs += ms;
       },
-    });
+    };
+    budgetContract(() => t, time);
+    if (opts.restarts) budgetRestartContract(() => t, time, restart);
     revocationFamilyContract(() => t, nowS);
     auditContract(() => t);
 

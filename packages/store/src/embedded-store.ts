@@ -1,7 +1,7 @@
 /**
  * The embedded store: everything in process memory, optionally persisted to a directory
- * (revocations and audit events as append-only JSONL files, fsync'd before a write is
- * acknowledged). Budgets live in memory only. Used by the mint service's default mode.
+ * (revocations, budget counters and audit events as append-only JSONL files, fsync'd
+ * before a write is acknowledged). Used by the mint service's default mode.
  */
 import { join } from 'node:path';
 import { type Clock, StoreUnavailableError } from '@chit/token';
@@ -13,6 +13,7 @@ import {
   type AuditPage,
   matchesAuditQuery,
 } from './audit-schema.js';
+import { type BudgetCounters, openBudgetCounters } from './budget-log.js';
 import { JsonlAppender, readJsonl, rewriteJsonl } from './jsonl-log.js';
 import type {
   BudgetResult,
@@ -25,23 +26,18 @@ import { revocationKey, validateBudgets, validateRevocation } from './validate.j
 
 /** Options of {@link createEmbeddedStore}. */
 export interface EmbeddedStoreOptions {
-  /** Directory for `revocations.jsonl` and `audit.jsonl` (created if missing). Absent: memory only. */
+  /** Directory for `revocations.jsonl`, `budgets.jsonl` and `audit.jsonl` (created if missing). Absent: memory only. */
   readonly dir?: string;
   /** Current time in Unix ms (budget expiry, compaction). */
   readonly clock: Clock;
 }
 
-interface Counter {
-  used: number;
-  /** Unix ms at which the counter lapses; only ever grows (Infinity: never). */
-  expiresAtMs: number;
-}
-
 type Listener = (entry: RevocationEntry) => void;
 
 /**
- * Creates the embedded store. With `dir`, revocations and audit events survive a restart
- * (and a SIGKILL: nothing acknowledged is lost; a torn last line is dropped on reload).
+ * Creates the embedded store. With `dir`, revocations, budget counters and audit events
+ * survive a restart (and a SIGKILL: nothing acknowledged is lost; a torn last line is
+ * dropped on reload).
  * One process owns a directory at a time.
  *
  * @example
@@ -57,6 +53,7 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
   const audit: AuditEvent[] = [];
   let revLog: JsonlAppender | undefined;
   let auditLog: JsonlAppender | undefined;
+  let budgets: BudgetCounters;
 
   if (opts.dir !== undefined) {
     const { mkdir } = await import('node:fs/promises');
@@ -71,13 +68,14 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
       await rewriteJsonl(revPath, [...revocations.values()]);
     }
     for (const e of (await readJsonl(auditPath)) as AuditEvent[]) audit.push(e);
+    budgets = await openBudgetCounters({ path: join(opts.dir, 'budgets.jsonl'), clock });
     revLog = await JsonlAppender.open(revPath);
     auditLog = await JsonlAppender.open(auditPath);
+  } else {
+    budgets = await openBudgetCounters({ clock });
   }
 
-  const budgets = new Map<string, Counter>();
   const listeners = new Set<{ onEntry: Listener; onStatus: (s: FeedStatus) => void }>();
-  let consumeCalls = 0;
   let closed = false;
   const assertOpen = () => {
     if (closed) throw new StoreUnavailableError('store is closed');
@@ -128,31 +126,8 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
     async consumeBudgets(family, list): Promise<BudgetResult> {
       assertOpen();
       validateBudgets(family, list);
-      if (list.length === 0) return { allowed: true };
-      const now = clock();
-      // Check every budget before touching any counter: a denial changes nothing.
-      const live: (Counter | undefined)[] = [];
-      for (const b of list) {
-        if (b.until !== null && b.until * 1000 <= now) return { allowed: false, exhausted: b.key };
-        let c = budgets.get(`${family}\u0000${b.key}`);
-        if (c !== undefined && c.expiresAtMs <= now) c = undefined; // lapsed: absent
-        if ((c?.used ?? 0) >= b.limit) return { allowed: false, exhausted: b.key };
-        live.push(c);
-      }
-      for (let i = 0; i < list.length; i++) {
-        const { key, until } = list[i]!;
-        // A counter's lifetime only grows; null (never lapse) is the longest.
-        const untilMs = until === null ? Number.POSITIVE_INFINITY : until * 1000;
-        const c = live[i];
-        if (c === undefined) {
-          budgets.set(`${family}\u0000${key}`, { used: 1, expiresAtMs: untilMs });
-        } else {
-          c.used++;
-          if (untilMs > c.expiresAtMs) c.expiresAtMs = untilMs;
-        }
-      }
-      if (++consumeCalls % 4096 === 0) pruneCounters(budgets, now);
-      return { allowed: true };
+      // With a directory, an allowed call resolves once its counts are fsync'd.
+      return budgets.consume(family, list);
     },
 
     async appendAudit(event) {
@@ -197,6 +172,7 @@ export async function createEmbeddedStore(opts: EmbeddedStoreOptions): Promise<C
       closed = true;
       listeners.clear();
       await revLog?.close();
+      await budgets.close();
       await auditLog?.close();
     },
   };
@@ -235,8 +211,4 @@ function merge(map: Map<string, RevocationEntry>, e: RevocationEntry): void {
     ...(issuedBefore !== undefined ? { issuedBefore } : {}),
     ...(family !== undefined ? { family } : {}),
   });
-}
-
-function pruneCounters(budgets: Map<string, Counter>, now: number): void {
-  for (const [k, c] of budgets) if (c.expiresAtMs <= now) budgets.delete(k);
 }
