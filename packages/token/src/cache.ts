@@ -1,10 +1,17 @@
 /**
- * A bounded LRU of verified chains, keyed by the exact token text (plus discharge texts).
- * A hit skips parsing and the HMAC chain, but still re-resolves the kid (a retired kid
- * fails even when cached); caveats are still evaluated per request by `authorize`, and
- * revocation is still the caller's job.
+ * The verifier's cache, two bounded LRUs:
+ * - verified chains keyed by the exact token text (plus discharge texts): a hit skips
+ *   parsing and the HMAC chain but still re-resolves the kid (a retired kid fails even
+ *   when cached);
+ * - verified chain prefixes (prefix-store.ts): a token whose first caveats are byte for
+ *   byte those of a chain verified under the same key resumes the HMAC chain there, so a
+ *   per-call narrowing pays only for its new caveats (docs/protocol.md, "Resuming a
+ *   verified chain").
+ * Caveats are still evaluated per request by `authorize`, and revocation is still the
+ * caller's job.
  */
 import type { DerivedKey } from './keys.js';
+import { PrefixStore } from './prefix-store.js';
 import type { VerifiedCapability } from './types.js';
 
 /**
@@ -22,11 +29,21 @@ export interface CacheEntry {
  * property enumeration never reach the cached token texts or derived keys.
  */
 const ENTRIES = new WeakMap<VerifiedChainCache, Map<string, CacheEntry>>();
+const PREFIXES = new WeakMap<VerifiedChainCache, PrefixStore>();
+
+/**
+ * Default bound on held chain positions: 65,536 positions, about 17 MB of heap when full
+ * (measured: docs/bench/token.md), e.g. 5,000 distinct 12-caveat chains.
+ * @example createVerifiedChainCache({ maxEntries: 10_000 }).maxPrefixSteps // 65536
+ */
+export const DEFAULT_PREFIX_STEPS = 65_536;
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
- * The cache handle passed to `verify` / `verifyChain` as `cache`. Holds no token text
- * that is not already in the caller's hands; holds no signatures.
+ * The cache handle passed to `verify` / `verifyChain` as `cache`. Nothing in it is
+ * reachable from the handle (not by `inspect`, JSON or enumeration): the token texts of
+ * the first LRU, the chain signatures of the prefix store (in a private slab) and the
+ * derived keys live in module-private maps keyed by the handle.
  * @example
  * ```ts
  * const cache = createVerifiedChainCache({ maxEntries: 10_000 });
@@ -39,18 +56,38 @@ export interface VerifiedChainCache {
   readonly size: number;
   /** Maximum number of entries. */
   readonly maxEntries: number;
+  /** Verified chain positions held for resuming (each identifier, each caveat). */
+  readonly prefixSteps: number;
+  /** Maximum number of chain positions held (0: resuming is off). */
+  readonly maxPrefixSteps: number;
   /** Drops every entry (e.g. after a key rotation). */
   clear(): void;
 }
 
 /**
- * Creates a bounded LRU cache of verified chains.
+ * Options of {@link createVerifiedChainCache}.
+ * @example createVerifiedChainCache({ maxEntries: 10_000, maxPrefixSteps: 65_536 })
+ */
+export interface VerifiedChainCacheOptions {
+  /** Whole verified chains held, keyed by their exact text. */
+  readonly maxEntries: number;
+  /**
+   * Verified chain positions held for resuming a chain at its longest verified prefix
+   * (default {@link DEFAULT_PREFIX_STEPS}, about 17 MB when full; 0 turns resuming off).
+   * A 12-caveat chain takes 13 positions; chains sharing a prefix share its positions.
+   */
+  readonly maxPrefixSteps?: number;
+}
+
+/**
+ * Creates the verifier's cache: a bounded LRU of verified chains, and a bounded store of
+ * verified chain prefixes from which a new token extending one resumes its HMAC chain.
  * @example
  * ```ts
  * const cache = createVerifiedChainCache({ maxEntries: 10_000 });
  * ```
  */
-export function createVerifiedChainCache(options: { maxEntries: number }): VerifiedChainCache {
+export function createVerifiedChainCache(options: VerifiedChainCacheOptions): VerifiedChainCache {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
   const { maxEntries } = options;
@@ -58,23 +95,36 @@ export function createVerifiedChainCache(options: { maxEntries: number }): Verif
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw new RangeError('options.maxEntries must be a positive integer');
   }
+  const maxPrefixSteps = options.maxPrefixSteps ?? DEFAULT_PREFIX_STEPS;
+  if (typeof maxPrefixSteps !== 'number')
+    throw new TypeError('options.maxPrefixSteps must be a number');
+  if (!Number.isSafeInteger(maxPrefixSteps) || maxPrefixSteps < 0) {
+    throw new RangeError('options.maxPrefixSteps must be a non-negative integer');
+  }
   const entries = new Map<string, CacheEntry>();
+  const prefixes = new PrefixStore(maxPrefixSteps);
   const cache: VerifiedChainCache = Object.freeze({
     get size() {
       return entries.size;
     },
     maxEntries,
+    get prefixSteps() {
+      return prefixes.size;
+    },
+    maxPrefixSteps,
     clear() {
       entries.clear();
+      prefixes.clear();
     },
     toJSON() {
-      return { size: entries.size, maxEntries };
+      return { size: entries.size, maxEntries, prefixSteps: prefixes.size, maxPrefixSteps };
     },
     [INSPECT]() {
-      return `VerifiedChainCache { size: ${entries.size}, maxEntries: ${maxEntries} }`;
+      return `VerifiedChainCache { size: ${entries.size}, maxEntries: ${maxEntries}, prefixSteps: ${prefixes.size}, maxPrefixSteps: ${maxPrefixSteps} }`;
     },
   });
   ENTRIES.set(cache, entries);
+  if (maxPrefixSteps > 0) PREFIXES.set(cache, prefixes);
   return cache;
 }
 
@@ -91,6 +141,14 @@ export function checkCache(value: unknown, name: string): VerifiedChainCache | u
     throw new TypeError(`${name} must come from createVerifiedChainCache`);
   }
   return value as VerifiedChainCache;
+}
+
+/**
+ * The prefix store of a cache (`undefined`: resuming is off).
+ * @example fastWalk(text, limits, keys, prefixStoreOf(cache))
+ */
+export function prefixStoreOf(cache: VerifiedChainCache): PrefixStore | undefined {
+  return PREFIXES.get(cache);
 }
 
 /**

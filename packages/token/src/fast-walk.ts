@@ -20,6 +20,7 @@ import {
 } from './errors.js';
 import { decodeIdentifierRange } from './identifier.js';
 import { type DerivedKey, deriveKey } from './keys.js';
+import { type PrefixStore, type Step, sameKey } from './prefix-store.js';
 import { hmacFromState, hmacWords, wordsEqualBytes } from './sha256.js';
 import type { ChitIdentifier, KeyResolver, Limits } from './types.js';
 
@@ -41,6 +42,20 @@ let pos = 0;
 /** Caveat id offsets: start, end pairs. */
 let offsets = new Int32Array(2 * 64);
 const SIG = new Int32Array(8);
+/** The running signature after each position, while a chain is being verified (secret: wiped). */
+let STEP_SIGS = new Int32Array(8 * 65);
+/** The held positions matched for the current token (public data). */
+const PATH: Step[] = [];
+
+function copy8(src: Int32Array, dst: Int32Array, o: number): void {
+  for (let j = 0; j < 8; j++) dst[o + j] = src[j]!;
+}
+
+/** Wipes the per-step signatures and lets go of the matched path. */
+function release(keep: boolean, n: number): void {
+  if (keep) STEP_SIGS.fill(0, 0, 8 * (n + 1));
+  PATH.length = 0;
+}
 /** Fingerprint digests, 4 words per chain position (public data: kept between calls). */
 let fpWords = new Int32Array(4 * 65);
 
@@ -125,7 +140,12 @@ function readLength(max: number): number {
  * const r = fastWalk(text, DEFAULT_LIMITS, keys) ?? generalPath();
  * ```
  */
-export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastWalkResult | null {
+export function fastWalk(
+  text: string,
+  limits: Limits,
+  keys: KeyResolver,
+  prefixes?: PrefixStore,
+): FastWalkResult | null {
   if (text.length > limits.maxTokenBytes) {
     throw new TokenTooLargeError('token exceeds a size limit: too long');
   }
@@ -178,9 +198,14 @@ export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastW
   if (readUvarint() !== 6 || readUvarint() !== 32 || buf.length - pos !== 32) malformed();
   const sigStart = pos;
 
-  const identifier = decodeIdentifierRange(bytes, idStart, idStart + idLen);
+  const idEnd = idStart + idLen;
+  // A held root with these identifier bytes spares the decode; its key is checked below.
+  const held = prefixes === undefined ? null : prefixes.anyRoot(bytes, idStart, idEnd);
+  const identifier =
+    held !== null ? held.identifier! : decodeIdentifierRange(bytes, idStart, idEnd);
   if (identifier === null)
     throw new TokenMalformedError('token is malformed: not a Chit identifier');
+  // The kid is resolved afresh on every call, cached or not.
   const raw = keys(identifier.kid);
   if (raw === undefined || raw === null) throw new KeyUnknownError();
   if (!(raw instanceof Uint8Array) || raw.length === 0) {
@@ -188,24 +213,98 @@ export function fastWalk(text: string, limits: Limits, keys: KeyResolver): FastW
   }
   const key = deriveKey(raw);
 
+  // Resume after the longest held prefix verified under this very key (byte-exact ids).
+  let root: Step | null = null;
+  if (held !== null)
+    root = sameKey(held.key!, key) ? held : prefixes!.root(bytes, idStart, idEnd, key);
+  let depth = 0;
+  if (root !== null) {
+    PATH[0] = root;
+    let at = root;
+    for (; depth < n; depth++) {
+      const next = prefixes!.child(at, bytes, offsets[2 * depth]!, offsets[2 * depth + 1]!);
+      if (next === null) break;
+      at = next;
+      PATH[depth + 1] = next;
+    }
+    prefixes!.loadSignature(at, SIG, 0);
+  }
+  /** First chain position computed here (0: the identifier's). */
+  const first = root === null ? 0 : depth + 1;
+  const keep = prefixes !== undefined;
+  if (keep && STEP_SIGS.length < 8 * (n + 1)) STEP_SIGS = new Int32Array(8 * (n + 1));
   if (fpWords.length < 4 * (n + 1)) fpWords = new Int32Array(4 * (n + 1));
-  hmacFromState(key.state, 0, bytes, idStart, idLen, SIG, 0);
-  fingerprintInto(SIG, fpWords, 0);
+  if (root === null) {
+    hmacFromState(key.state, 0, bytes, idStart, idLen, SIG, 0);
+    fingerprintInto(SIG, fpWords, 0);
+    if (keep) copy8(SIG, STEP_SIGS, 0);
+  }
   const conditions: string[] = [];
+  for (let i = 0; i < depth; i++) conditions.push(PATH[i + 1]!.text);
   let badText = false;
-  for (let i = 0; i < n; i++) {
+  for (let i = depth; i < n; i++) {
     const s = offsets[2 * i]!;
     const e = offsets[2 * i + 1]!;
     hmacWords(SIG, 0, bytes, s, e - s, SIG, 0);
-    fingerprintInto(SIG, fpWords, 4 * (i + 1));
+    fingerprintInto(SIG, fpWords, 4 * (i + 1 - first));
+    if (keep) copy8(SIG, STEP_SIGS, 8 * (i + 1));
     const text = conditionText(bytes, s, e);
     if (text === null) badText = true;
     else conditions.push(text);
   }
-  if (!wordsEqualBytes(SIG, 0, bytes, sigStart)) throw new SignatureInvalidError();
+  const valid = wordsEqualBytes(SIG, 0, bytes, sigStart);
+  SIG.fill(0);
+  if (!valid) {
+    release(keep, n);
+    throw new SignatureInvalidError();
+  }
   // Signatures verified: only now may a condition be judged.
-  if (badText) throw new CaveatMalformedError('caveat is malformed: not UTF-8');
-  const fingerprints = fingerprintStrings(fpWords, n + 1);
+  if (badText) {
+    release(keep, n);
+    throw new CaveatMalformedError('caveat is malformed: not UTF-8');
+  }
+  const fresh = fingerprintStrings(fpWords, n + 1 - first);
+  let fingerprints = fresh;
+  if (first > 0) {
+    fingerprints = [];
+    for (let i = 0; i < first; i++) fingerprints.push(PATH[i]!.fingerprint);
+    for (let i = 0; i < fresh.length; i++) fingerprints.push(fresh[i]!);
+  }
+  if (keep) {
+    // Every position of this chain is now proved: hold the new ones, touch the path.
+    // Extend the deepest matched position (PATH[depth]), or a new root.
+    let at =
+      root === null
+        ? prefixes.add(
+            null,
+            bytes,
+            idStart,
+            idEnd,
+            STEP_SIGS,
+            0,
+            fingerprints[0]!,
+            '',
+            identifier,
+            key,
+          )
+        : PATH[depth]!;
+    for (let i = depth; i < n; i++) {
+      at = prefixes.add(
+        at,
+        bytes,
+        offsets[2 * i]!,
+        offsets[2 * i + 1]!,
+        STEP_SIGS,
+        8 * (i + 1),
+        fingerprints[i + 1]!,
+        conditions[i]!,
+        null,
+        null,
+      );
+    }
+    prefixes.touch(at);
+    release(keep, n);
+  }
   return {
     identifier,
     key,

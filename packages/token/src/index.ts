@@ -23,7 +23,12 @@ export {
   utf8Decode,
   utf8Encode,
 } from './bytes.js';
-export { createVerifiedChainCache, type VerifiedChainCache } from './cache.js';
+export {
+  createVerifiedChainCache,
+  DEFAULT_PREFIX_STEPS,
+  type VerifiedChainCache,
+  type VerifiedChainCacheOptions,
+} from './cache.js';
 export {
   type AttributeCondition,
   authorize,

@@ -3,7 +3,14 @@
  * capability) and `verify` (that, then the capability judged against a request).
  */
 import { base64UrlEncode, utf8Decode } from './bytes.js';
-import { cacheDelete, cacheGet, cacheSet, checkCache, type VerifiedChainCache } from './cache.js';
+import {
+  cacheDelete,
+  cacheGet,
+  cacheSet,
+  checkCache,
+  prefixStoreOf,
+  type VerifiedChainCache,
+} from './cache.js';
 import { authorize } from './caveats/index.js';
 import { resolveVerified } from './caveats/resolve.js';
 import {
@@ -19,6 +26,7 @@ import { LEEWAY_SECONDS } from './lifetimes.js';
 import { resolveLimits } from './limits.js';
 import type { MacaroonV2 } from './macaroon.js';
 import { toMacaroon } from './parse.js';
+import { sameKey } from './prefix-store.js';
 import type {
   Clock,
   KeyResolver,
@@ -80,13 +88,6 @@ function resolveKey(keys: KeyResolver, kid: string): DerivedKey {
     throw new TypeError('options.keys must return a non-empty Uint8Array or undefined');
   }
   return deriveKey(key);
-}
-
-function sameKey(a: DerivedKey, b: DerivedKey): boolean {
-  if (a === b) return true;
-  let diff = 0;
-  for (let j = 0; j < 8; j++) diff |= a.words[j]! ^ b.words[j]!;
-  return diff === 0;
 }
 
 function cacheKeyOf(
@@ -156,8 +157,13 @@ export function verifyChain(token: TokenInput, options: VerifyChainOptions): Ver
   let capability: VerifiedCapability;
   let key: DerivedKey;
   let kid: string;
+  // With a cache, the fast path resumes the chain at its longest verified prefix (held
+  // with the same key); discharges and third-party caveats take the general path, walked
+  // in full.
   const fast =
-    discharges.length === 0 && typeof token === 'string' ? fastWalk(token, limits, keys) : null;
+    discharges.length === 0 && typeof token === 'string'
+      ? fastWalk(token, limits, keys, cache === undefined ? undefined : prefixStoreOf(cache))
+      : null;
   if (fast !== null) {
     key = fast.key;
     kid = fast.identifier.kid;

@@ -97,6 +97,36 @@ describe('secrets stay secret', () => {
     verifyChain(encode(tp), { keys, discharges: [encode(d)], cache });
     assertClean('cache', cache);
   });
+  it('the verified-chain cache exposes no token text, signature or key once it holds prefixes', () => {
+    const cache = createVerifiedChainCache({ maxEntries: 2 });
+    const child = addFirstPartyCaveat(m, 'action = read');
+    const grandchild = addFirstPartyCaveat(child, 'resource = orders/1');
+    const texts = [encode(m), encode(child), encode(grandchild)];
+    for (const t of texts) verifyChain(t, { keys, cache });
+    expect(cache.prefixSteps).toBe(4); // identifier + 3 caveats, each with its signature
+    const all = [...secretsOf(m, child, grandchild), ...texts];
+    const seen: string[] = [...render(cache), String(Object.keys(cache))];
+    // every own property, enumerable or not, symbols included, one level down
+    for (const k of Reflect.ownKeys(cache)) {
+      const d = Object.getOwnPropertyDescriptor(cache, k)!;
+      const v = d.get ? d.get.call(cache) : d.value;
+      const shown = typeof v !== 'function' ? v : k === 'clear' ? undefined : v.call(cache);
+      seen.push(String(k), render(shown).join(' '));
+      expect(v instanceof Uint8Array || v instanceof Int32Array).toBe(false);
+    }
+    for (const text of seen) {
+      for (const s of all) expect(text.includes(s), 'cache leaks a secret or a token').toBe(false);
+    }
+    expect(JSON.parse(JSON.stringify(cache))).toEqual({
+      size: 2,
+      maxEntries: 2,
+      prefixSteps: 4,
+      maxPrefixSteps: 65_536,
+    });
+    expect(Object.keys(cache).sort()).toEqual(
+      ['maxEntries', 'maxPrefixSteps', 'prefixSteps', 'size', 'clear', 'toJSON'].sort(),
+    );
+  });
   it('no error message or stack contains a signature or key', () => {
     const errors: unknown[] = [];
     const attempt = (fn: () => unknown) => {
