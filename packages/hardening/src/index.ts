@@ -3,6 +3,7 @@
  */
 
 export * from './audit-completeness.js';
+export * from './budget-kill.js';
 export * from './fixtures.js';
 export * from './fuzz.js';
 export * from './load.js';
