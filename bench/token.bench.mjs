@@ -6,7 +6,13 @@
 //   (b) attenuate by one caveat + encode
 //   (c) token size in characters
 //   (d) cached-repeat verify vs fast-jwt with its cache
+// Issue 16, 12 caveats (9 from the mint, 3 from a holder), a distinct token per request:
+//   (e) per-call narrowing of a verified 9-caveat token (the prefix cache resumes the chain)
+//   (f) uncached 12-caveat attenuated tokens
+//   (g) heap held by the verifier's cache at its default bound
 // Usage: pnpm build && node bench/token.bench.mjs   (or via `pnpm bench`, which calls run()).
+// CHIT_TOKEN_DIST=/path/to/dist/index.js runs the same cases against another build of
+// @chit/token (before/after comparisons on the same machine).
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
@@ -15,14 +21,9 @@ import { createSigner, createVerifier } from 'fast-jwt';
 import { jwtVerify, SignJWT } from 'jose';
 import macaroon from 'macaroon';
 import MacaroonsJs from 'macaroons.js';
-import {
-  attenuate,
-  createVerifiedChainCache,
-  encode,
-  mint,
-  parseToken,
-  verify,
-} from '../packages/token/dist/index.js';
+
+const { attenuate, createVerifiedChainCache, encode, mint, parseToken, verify, verifyChain } =
+  await import(process.env.CHIT_TOKEN_DIST ?? '../packages/token/dist/index.js');
 
 const { MacaroonsBuilder, MacaroonsVerifier } = MacaroonsJs;
 
@@ -184,8 +185,265 @@ async function fixtures() {
   return { chitToken, keys, rootKeyBuf, mjsToken, jsmToken, joseKey, joseToken, fastToken };
 }
 
+// ---------- issue 16: 12 caveats, a distinct token per request ----------
+const MINTED9 = [
+  ...CONDITIONS,
+  'principal = user-1',
+  'role = agent',
+  'audience = orders',
+  'region = eu',
+];
+/** The holder's narrowing: a distinct expiry first (so no two requests share it), then two. */
+const narrowing = (i) => [`expires = ${NOW_S + 600 + i}`, 'resource = orders/17', 'action = read'];
+const CONTEXT12 = {
+  tenant: '42',
+  resource: 'orders/17',
+  action: 'read',
+  audience: 'orders',
+  attributes: { customer_id: '7', region: 'eu' },
+};
+/** Distinct requests per pool: larger than any cache bound it goes through (see (e)). */
+const NARROWED_POOL = 32768;
+const UNCACHED_POOL = 4096;
+
+function tokenIdOf(i) {
+  const id = new Uint8Array(16);
+  new DataView(id.buffer).setUint32(12, i);
+  id[0] = 0xc4;
+  return id;
+}
+
+function claims12(i, narrowed) {
+  return {
+    jti: Buffer.from(tokenIdOf(i)).toString('hex'),
+    tenant: '42',
+    resource: 'orders/*',
+    actions: ['read', 'write'],
+    customer_id: '7',
+    sub: 'user-1',
+    role: 'agent',
+    aud: 'orders',
+    region: 'eu',
+    iat: NOW_S,
+    exp: EXPIRES,
+    narrowed,
+  };
+}
+
+/** The claim checks a JWT user would write for the 12 claims (the narrowing included). */
+function checkClaims12(p, ctx, nowS) {
+  const n = p.narrowed;
+  return (
+    p.tenant === ctx.tenant &&
+    ctx.resource.startsWith(p.resource.slice(0, -1)) &&
+    p.actions.includes(ctx.action) &&
+    p.exp > nowS &&
+    p.customer_id === ctx.attributes.customer_id &&
+    p.sub === 'user-1' &&
+    p.role === 'agent' &&
+    p.aud === ctx.audience &&
+    p.region === ctx.attributes.region &&
+    n.exp > nowS &&
+    n.resource === ctx.resource &&
+    n.action === ctx.action
+  );
+}
+
+function heapNow() {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+async function twelve(measure, line) {
+  const clock = () => NOW_MS;
+  const keys = (kid) => (kid === 'k1' ? ROOT_KEY : undefined);
+  const rootKeyBuf = Buffer.from(ROOT_KEY);
+  // (e) one broad token, narrowed per call
+  const broad = mint({
+    key: ROOT_KEY,
+    kid: 'k1',
+    tokenId: TOKEN_ID,
+    issuedAt: NOW_S,
+    caveats: MINTED9,
+  });
+  const narrowed = [];
+  for (let i = 0; i < NARROWED_POOL; i++) narrowed.push(encode(attenuate(broad, narrowing(i))));
+  // (f) distinct 12-caveat tokens (distinct token ids: no shared prefix at all)
+  const uncached = [];
+  const mjsUncached = [];
+  for (let i = 0; i < UNCACHED_POOL; i++) {
+    const m = mint({
+      key: ROOT_KEY,
+      kid: 'k1',
+      tokenId: tokenIdOf(i),
+      issuedAt: NOW_S,
+      caveats: MINTED9,
+    });
+    uncached.push(encode(attenuate(m, narrowing(i))));
+    let b = new MacaroonsBuilder('', rootKeyBuf, Buffer.from(tokenIdOf(i)).toString('hex'));
+    for (const c of [...MINTED9, ...narrowing(i)]) b = b.add_first_party_caveat(c);
+    mjsUncached.push(b.getMacaroon().serialize());
+  }
+  const signFast = createSigner({ key: rootKeyBuf, algorithm: 'HS256', clockTimestamp: NOW_MS });
+  const jwts = [];
+  for (let i = 0; i < UNCACHED_POOL; i++) {
+    jwts.push(
+      signFast(claims12(i, { exp: NOW_S + 600 + i, resource: 'orders/17', action: 'read' })),
+    );
+  }
+  const fastPlain = createVerifier({
+    key: rootKeyBuf,
+    algorithms: ['HS256'],
+    clockTimestamp: NOW_MS,
+  });
+  const check = (c) => {
+    if (c === null || typeof c !== 'object') return false;
+    if (c.tenants?.includes('42') !== true) return false;
+    return true;
+  };
+  // the verifier's defaults (@chit/fastify, the mint): 10,000 entries, default prefix bound
+  const cache = createVerifiedChainCache({ maxEntries: 10_000 });
+  const noResume = createVerifiedChainCache({ maxEntries: 10_000, maxPrefixSteps: 0 });
+  verify(encode(broad), { keys, context: CONTEXT12, clock, cache }); // the broad token, once
+  let e1 = 0;
+  let e2 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let f3 = 0;
+  const mask = NARROWED_POOL - 1;
+  const umask = UNCACHED_POOL - 1;
+  const cases = {
+    'chit, prefix cache (default bound)': {
+      fn: () => verify(narrowed[e1++ & mask], { keys, context: CONTEXT12, clock, cache }),
+    },
+    'chit, cache without prefixes (today)': {
+      fn: () => verify(narrowed[e2++ & mask], { keys, context: CONTEXT12, clock, cache: noResume }),
+    },
+    'chit, uncached 12 caveats': {
+      fn: () => verify(uncached[f1++ & umask], { keys, context: CONTEXT12, clock }),
+    },
+    'macaroons.js, 12 caveats': {
+      fn: () => {
+        const m = MacaroonsBuilder.deserialize(mjsUncached[f2++ & umask]);
+        const v = new MacaroonsVerifier(m);
+        v.satisfyGeneral((c) => checkCondition12(c));
+        return v.isValid(rootKeyBuf);
+      },
+    },
+    'fast-jwt HS256, 12 claims': {
+      fn: () => checkClaims12(fastPlain(jwts[f3++ & umask]), CONTEXT12, NOW_S),
+    },
+  };
+  for (const [name, c] of Object.entries(cases)) {
+    const r = c.fn();
+    must(r === true || check(r), `${name} self-check`);
+  }
+  for (let i = 0; i < 64; i++) must(cases['macaroons.js, 12 caveats'].fn(), 'macaroons.js 12');
+  must(verifyChain(narrowed[5], { keys }).caveats.length === 12, 'narrowed token has 12 caveats');
+  const m = await measure(cases);
+  const resume = m['chit, prefix cache (default bound)'];
+  const today = m['chit, cache without prefixes (today)'];
+  const full = m['chit, uncached 12 caveats'];
+  const mjs = m['macaroons.js, 12 caveats'];
+  const jwt = m['fast-jwt HS256, 12 claims'];
+
+  // (g) heap held by a cache filled to its default bound with distinct 12-caveat chains
+  const before = heapNow();
+  const filled = createVerifiedChainCache({ maxEntries: 10_000 });
+  const positions = filled.maxPrefixSteps;
+  let n = 0;
+  while (filled.prefixSteps + 13 <= positions && n < 100_000) {
+    const t = mint({
+      key: ROOT_KEY,
+      kid: 'k1',
+      tokenId: tokenIdOf(1_000_000 + n),
+      issuedAt: NOW_S,
+      caveats: MINTED9,
+    });
+    verifyChain(encode(attenuate(t, narrowing(n))), { keys, cache: filled });
+    n++;
+  }
+  const withEntries = heapNow() - before;
+  filled.clear();
+  const cleared = heapNow() - before;
+  const prefixOnly = createVerifiedChainCache({ maxEntries: 1 });
+  const before2 = heapNow();
+  for (let i = 0; i < n; i++) {
+    const t = mint({
+      key: ROOT_KEY,
+      kid: 'k1',
+      tokenId: tokenIdOf(2_000_000 + i),
+      issuedAt: NOW_S,
+      caveats: MINTED9,
+    });
+    verifyChain(encode(attenuate(t, narrowing(i))), { keys, cache: prefixOnly });
+  }
+  const prefixHeap = heapNow() - before2;
+  must(prefixOnly.prefixSteps <= positions && prefixOnly.prefixSteps > positions - 13, 'fill');
+
+  const MB = (b) => `${(b / 1048576).toFixed(1)} MB`;
+  console.log(
+    '\\n(e)/(f) 12 caveats (9 minted + 3 appended), a distinct token per request, median CPU time per op',
+  );
+  console.log(line(['case', 'median', 'vs fast-jwt (12 claims)']));
+  console.log(line(['---', '---:', '---:']));
+  for (const [k, v] of Object.entries(m))
+    console.log(line([k, fmt(v), `${(v / jwt).toFixed(2)}x`]));
+  console.log(`\n(g) heap of the verifier's cache at its default bound (${positions} positions)`);
+  console.log(line(['what', 'heap']));
+  console.log(line(['---', '---:']));
+  console.log(
+    line([`prefix store full: ${prefixOnly.prefixSteps} positions (${n} chains)`, MB(prefixHeap)]),
+  );
+  console.log(
+    line([
+      `the same + ${filled.maxEntries.toLocaleString('en')} whole-chain entries (${n} held)`,
+      MB(withEntries),
+    ]),
+  );
+  console.log(line(['after clear()', MB(cleared)]));
+  const rows = [];
+  for (const [k, v] of Object.entries(m))
+    rows.push({ case: 'e/f', library: k, medianNs: v, ratio: v / jwt });
+  rows.push({
+    case: 'g',
+    library: 'prefix store',
+    bytes: prefixHeap,
+    positions: prefixOnly.prefixSteps,
+  });
+  return {
+    rows,
+    targets: [
+      ['(e) narrowed + prefix cache <= fast-jwt (12 claims)', resume <= jwt],
+      ['(e) narrowed >= 4x faster than without prefixes', today / resume >= 4],
+      ['(f) uncached 12 caveats <= 2x fast-jwt', full <= 2 * jwt],
+      ['(f) uncached 12 caveats >= 2x faster than macaroons.js', mjs / full >= 2],
+      ['(g) prefix store at its default bound < 64 MB', prefixHeap < 64 * 1048576],
+    ],
+  };
+}
+
+/** The checker a macaroons.js user would write for the 12 conditions. */
+function checkCondition12(cond) {
+  if (cond.startsWith('expires = ')) return NOW_S < Number(cond.slice(10));
+  if (cond === 'principal = user-1' || cond === 'role = agent') return true;
+  if (cond === 'audience = orders') return CONTEXT12.audience === 'orders';
+  if (cond === 'region = eu') return CONTEXT12.attributes.region === 'eu';
+  if (cond === 'resource = orders/17') return CONTEXT12.resource === 'orders/17';
+  if (cond === 'action = read') return CONTEXT12.action === 'read';
+  return checkCondition(cond, CONTEXT12, NOW_S);
+}
+
 // ---------- run ----------
 export async function run() {
+  if (process.env.CHIT_BENCH_CASES === 'efg') {
+    // only the issue-16 cases (quicker iterations; `pnpm bench token` runs everything)
+    const t12 = await twelve(measureAll, (cols) => `| ${cols.join(' | ')} |`);
+    for (const [name, ok] of t12.targets) console.log(`- ${ok ? 'met    ' : 'NOT met'} ${name}`);
+    return t12.rows;
+  }
   const f = await fixtures();
   const clock = () => NOW_MS;
   const rows = [];
@@ -305,7 +563,10 @@ export async function run() {
     console.log(line([k, fmt(v), `${r.toFixed(2)}x`]));
     rows.push({ case: 'd', library: k, medianNs: v, ratio: r });
   }
+  const t12 = await twelve(measureAll, line);
+  rows.push(...t12.rows);
   const targets = [
+    ...t12.targets,
     ['(a) >= 2x macaroons.js', a['macaroons.js'] / a.chit >= 2],
     ['(a) >= 6x js-macaroon', a['macaroon (js-macaroon)'] / a.chit >= 6],
     ['(a) >= 10x jose', a['jose HS256'] / a.chit >= 10],

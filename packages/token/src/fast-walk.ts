@@ -20,7 +20,7 @@ import {
 } from './errors.js';
 import { decodeIdentifierRange } from './identifier.js';
 import { type DerivedKey, deriveKey } from './keys.js';
-import { type PrefixStore, type Step, sameKey } from './prefix-store.js';
+import { type PrefixStore, sameKey } from './prefix-store.js';
 import { hmacFromState, hmacWords, wordsEqualBytes } from './sha256.js';
 import type { ChitIdentifier, KeyResolver, Limits } from './types.js';
 
@@ -35,6 +35,13 @@ export interface FastWalkResult {
   readonly fingerprints: string[];
   /** Fingerprint after each condition (all caveats are first-party here). */
   readonly conditionFingerprints: string[];
+  /**
+   * With a prefix store: how many caveats were new to it (0: the whole chain was held, so
+   * this exact chain was verified before). Without one: the number of caveats.
+   */
+  readonly fresh: number;
+  /** Did the chain resume from a held prefix (its root, at least)? */
+  readonly resumed: boolean;
 }
 
 let buf: Uint8Array = new Uint8Array(0);
@@ -44,17 +51,11 @@ let offsets = new Int32Array(2 * 64);
 const SIG = new Int32Array(8);
 /** The running signature after each position, while a chain is being verified (secret: wiped). */
 let STEP_SIGS = new Int32Array(8 * 65);
-/** The held positions matched for the current token (public data). */
-const PATH: Step[] = [];
+/** The held positions matched for the current token. */
+let PATH = new Int32Array(65);
 
 function copy8(src: Int32Array, dst: Int32Array, o: number): void {
   for (let j = 0; j < 8; j++) dst[o + j] = src[j]!;
-}
-
-/** Wipes the per-step signatures and lets go of the matched path. */
-function release(keep: boolean, n: number): void {
-  if (keep) STEP_SIGS.fill(0, 0, 8 * (n + 1));
-  PATH.length = 0;
 }
 /** Fingerprint digests, 4 words per chain position (public data: kept between calls). */
 let fpWords = new Int32Array(4 * 65);
@@ -200,9 +201,9 @@ export function fastWalk(
 
   const idEnd = idStart + idLen;
   // A held root with these identifier bytes spares the decode; its key is checked below.
-  const held = prefixes === undefined ? null : prefixes.anyRoot(bytes, idStart, idEnd);
+  const held = prefixes === undefined ? -1 : prefixes.anyRoot(bytes, idStart, idEnd);
   const identifier =
-    held !== null ? held.identifier! : decodeIdentifierRange(bytes, idStart, idEnd);
+    held !== -1 ? prefixes!.identifierOf(held) : decodeIdentifierRange(bytes, idStart, idEnd);
   if (identifier === null)
     throw new TokenMalformedError('token is malformed: not a Chit identifier');
   // The kid is resolved afresh on every call, cached or not.
@@ -213,80 +214,64 @@ export function fastWalk(
   }
   const key = deriveKey(raw);
 
+  if (fpWords.length < 4 * (n + 1)) fpWords = new Int32Array(4 * (n + 1));
+  if (PATH.length < n + 1) PATH = new Int32Array(2 * (n + 1));
   // Resume after the longest held prefix verified under this very key (byte-exact ids).
-  let root: Step | null = null;
-  if (held !== null)
-    root = sameKey(held.key!, key) ? held : prefixes!.root(bytes, idStart, idEnd, key);
+  let root = -1;
+  if (held !== -1) {
+    root = sameKey(prefixes!.keyOf(held), key) ? held : prefixes!.root(bytes, idStart, idEnd, key);
+  }
   let depth = 0;
-  if (root !== null) {
+  if (root !== -1) {
     PATH[0] = root;
+    prefixes!.loadFingerprint(root, fpWords, 0);
     let at = root;
     for (; depth < n; depth++) {
       const next = prefixes!.child(at, bytes, offsets[2 * depth]!, offsets[2 * depth + 1]!);
-      if (next === null) break;
+      if (next === -1) break;
       at = next;
       PATH[depth + 1] = next;
+      prefixes!.loadFingerprint(next, fpWords, 4 * (depth + 1));
     }
     prefixes!.loadSignature(at, SIG, 0);
   }
-  /** First chain position computed here (0: the identifier's). */
-  const first = root === null ? 0 : depth + 1;
   const keep = prefixes !== undefined;
   if (keep && STEP_SIGS.length < 8 * (n + 1)) STEP_SIGS = new Int32Array(8 * (n + 1));
-  if (fpWords.length < 4 * (n + 1)) fpWords = new Int32Array(4 * (n + 1));
-  if (root === null) {
+  if (root === -1) {
     hmacFromState(key.state, 0, bytes, idStart, idLen, SIG, 0);
     fingerprintInto(SIG, fpWords, 0);
     if (keep) copy8(SIG, STEP_SIGS, 0);
   }
-  const conditions: string[] = [];
-  for (let i = 0; i < depth; i++) conditions.push(PATH[i + 1]!.text);
-  let badText = false;
   for (let i = depth; i < n; i++) {
     const s = offsets[2 * i]!;
     const e = offsets[2 * i + 1]!;
     hmacWords(SIG, 0, bytes, s, e - s, SIG, 0);
-    fingerprintInto(SIG, fpWords, 4 * (i + 1 - first));
+    fingerprintInto(SIG, fpWords, 4 * (i + 1));
     if (keep) copy8(SIG, STEP_SIGS, 8 * (i + 1));
-    const text = conditionText(bytes, s, e);
-    if (text === null) badText = true;
-    else conditions.push(text);
   }
   const valid = wordsEqualBytes(SIG, 0, bytes, sigStart);
   SIG.fill(0);
   if (!valid) {
-    release(keep, n);
+    if (keep) STEP_SIGS.fill(0, 0, 8 * (n + 1));
     throw new SignatureInvalidError();
   }
-  // Signatures verified: only now may a condition be judged.
-  if (badText) {
-    release(keep, n);
-    throw new CaveatMalformedError('caveat is malformed: not UTF-8');
-  }
-  const fresh = fingerprintStrings(fpWords, n + 1 - first);
-  let fingerprints = fresh;
-  if (first > 0) {
-    fingerprints = [];
-    for (let i = 0; i < first; i++) fingerprints.push(PATH[i]!.fingerprint);
-    for (let i = 0; i < fresh.length; i++) fingerprints.push(fresh[i]!);
+  // Signatures verified: only now may a condition be read and judged.
+  const conditions: string[] = [];
+  for (let i = 0; i < depth; i++) conditions.push(prefixes!.textOf(PATH[i + 1]!));
+  for (let i = depth; i < n; i++) {
+    const text = conditionText(bytes, offsets[2 * i]!, offsets[2 * i + 1]!);
+    if (text === null) {
+      if (keep) STEP_SIGS.fill(0, 0, 8 * (n + 1));
+      throw new CaveatMalformedError('caveat is malformed: not UTF-8');
+    }
+    conditions.push(text);
   }
   if (keep) {
-    // Every position of this chain is now proved: hold the new ones, touch the path.
-    // Extend the deepest matched position (PATH[depth]), or a new root.
+    // Every position of this chain is now proved: hold the new ones (extending the deepest
+    // matched position, or a new root), then touch the path.
     let at =
-      root === null
-        ? prefixes.add(
-            null,
-            bytes,
-            idStart,
-            idEnd,
-            STEP_SIGS,
-            0,
-            fingerprints[0]!,
-            '',
-            identifier,
-            key,
-          )
+      root === -1
+        ? prefixes.add(-1, bytes, idStart, idEnd, STEP_SIGS, 0, fpWords, 0, '', identifier, key)
         : PATH[depth]!;
     for (let i = depth; i < n; i++) {
       at = prefixes.add(
@@ -296,20 +281,24 @@ export function fastWalk(
         offsets[2 * i + 1]!,
         STEP_SIGS,
         8 * (i + 1),
-        fingerprints[i + 1]!,
+        fpWords,
+        4 * (i + 1),
         conditions[i]!,
-        null,
-        null,
+        undefined,
+        undefined,
       );
     }
     prefixes.touch(at);
-    release(keep, n);
+    STEP_SIGS.fill(0, 0, 8 * (n + 1));
   }
+  const fingerprints = fingerprintStrings(fpWords, n + 1);
   return {
     identifier,
     key,
     conditions,
     fingerprints,
     conditionFingerprints: fingerprints.slice(1),
+    fresh: n - depth,
+    resumed: root !== -1,
   };
 }

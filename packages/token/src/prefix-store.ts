@@ -3,70 +3,30 @@
  *
  * A tree of chain positions proved by a valid signature: a root per (identifier bytes,
  * derived key), a child per caveat id appended to a position. Each position keeps the
- * running signature after it (in a private slab, never handed out), its fingerprint and
- * its condition text, so a token whose first k caveats are byte-for-byte those of a
- * verified chain under the same key resumes the HMAC chain after step k.
+ * running signature after it and its fingerprint digest, so a token whose first k caveats
+ * are byte-for-byte those of a verified chain under the same key resumes the HMAC chain
+ * after step k.
+ *
+ * Positions are slots in typed arrays (no object per position: a per-call narrowing adds
+ * positions on every request, and objects living that long would be old-generation garbage).
+ * The signatures live in a private slab, never handed out, wiped on eviction and `clear`.
  *
  * Bounded by a number of positions, least recently used first. Every use touches a path
- * from its deepest position up to the root, so a position is always more recent than
- * each of its descendants and the least recently used position is always a leaf: no
- * position outlives its parent, and a slot is reused only after its position (which had
- * no children) is gone.
+ * from its deepest position up to the root, so a position is always more recent than each
+ * of its descendants and the least recently used position is always a leaf: no position
+ * outlives its parent, and a slot is reused only after its position (which had no
+ * children) is gone.
  */
 import type { DerivedKey } from './keys.js';
 import type { ChitIdentifier } from './types.js';
 
-/**
- * One verified chain position (internal). Public data only: the signature after this
- * position lives in the store's private slab at `slot`.
- * @example store.child(root, bytes, s, e)?.text // 'tenant = 42'
- */
-export class Step {
-  /** The position this one extends (`null`: the identifier). */
-  parent: Step | null;
-  /** The caveat id (root: identifier) bytes, compared byte for byte. */
-  readonly bytes: Uint8Array;
-  /** Bucket key in the store's map. */
-  readonly bucket: number;
-  /** Index of this position's signature in the store's slab. */
-  readonly slot: number;
-  /** Fingerprint of the chain position (public: one-way). */
-  readonly fingerprint: string;
-  /** The condition text (root: ''). */
-  readonly text: string;
-  /** Root only: the decoded identifier and the derived key it was verified under. */
-  readonly identifier: ChitIdentifier | null;
-  readonly key: DerivedKey | null;
-  /** Next position in the same bucket. */
-  next: Step | null = null;
-  /** LRU neighbours. */
-  older: Step | null = null;
-  newer: Step | null = null;
-
-  constructor(
-    parent: Step | null,
-    bytes: Uint8Array,
-    bucket: number,
-    slot: number,
-    fingerprint: string,
-    text: string,
-    identifier: ChitIdentifier | null,
-    key: DerivedKey | null,
-  ) {
-    this.parent = parent;
-    this.bytes = bytes;
-    this.bucket = bucket;
-    this.slot = slot;
-    this.fingerprint = fingerprint;
-    this.text = text;
-    this.identifier = identifier;
-    this.key = key;
-  }
-}
+/** Caveat bytes kept inline per slot; longer ids (rare) get their own array. */
+const INLINE = 48;
+const NONE = -1;
 
 /**
- * FNV-1a of `b[s, e)` from `seed`, masked to a small integer (a Smi: no heap number).
- * A collision costs a byte comparison, never a wrong match.
+ * FNV-1a of `b[s, e)` from `seed` (a small integer: no heap number). A collision costs a
+ * byte comparison, never a wrong match.
  */
 function hashRange(seed: number, b: Uint8Array, s: number, e: number): number {
   let h = Math.imul(0x811c9dc5 ^ seed, 0x01000193) ^ (e - s);
@@ -74,15 +34,9 @@ function hashRange(seed: number, b: Uint8Array, s: number, e: number): number {
   return h & 0x3fffffff;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array, s: number, e: number): boolean {
-  if (a.length !== e - s) return false;
-  for (let i = 0, j = s; j < e; i++, j++) if (a[i] !== b[j]) return false;
-  return true;
-}
-
 /**
  * Do two derived keys hold the same words? Every word is read (no early exit).
- * @example sameKey(deriveKey(k), root.key)
+ * @example sameKey(deriveKey(k), held)
  */
 export function sameKey(a: DerivedKey, b: DerivedKey): boolean {
   if (a === b) return true;
@@ -93,28 +47,43 @@ export function sameKey(a: DerivedKey, b: DerivedKey): boolean {
 
 /**
  * The bounded tree of verified chain positions behind a `VerifiedChainCache` (internal).
+ * Positions are slot numbers; `-1` is none.
  * @example
  * ```ts
  * const store = new PrefixStore(65_536);
- * const root = store.root(bytes, idStart, idEnd, key);
+ * const root = store.root(bytes, idStart, idEnd, key); // -1: not held
  * ```
  */
 export class PrefixStore {
   /** Maximum number of positions. */
   readonly max: number;
-  /** Running signatures, 8 words per slot: secret, never leaves this object. */
-  #sigs: Int32Array;
-  readonly #buckets = new Map<number, Step>();
-  readonly #free: number[] = [];
-  #nextSlot = 0;
+  #capacity = 0;
   #count = 0;
-  #oldest: Step | null = null;
-  #newest: Step | null = null;
+  #nextSlot = 0;
+  /** Running signature after each position, 8 words per slot: secret, never handed out. */
+  #sigs = new Int32Array(0);
+  /** Fingerprint digest (4 words) per slot: public. */
+  #fps = new Int32Array(0);
+  #parent = new Int32Array(0);
+  #bucketOf = new Int32Array(0);
+  #next = new Int32Array(0);
+  #older = new Int32Array(0);
+  #newer = new Int32Array(0);
+  #length = new Int32Array(0);
+  #inline = new Uint8Array(0);
+  #long: (Uint8Array | undefined)[] = [];
+  /** The condition text of each position ('' for roots): public, what the token says. */
+  #texts: string[] = [];
+  /** Roots only: the decoded identifier and the derived key it was verified under. */
+  #identifiers: (ChitIdentifier | undefined)[] = [];
+  #keys: (DerivedKey | undefined)[] = [];
+  #heads = new Int32Array(0);
+  #free: number[] = [];
+  #oldest = NONE;
+  #newest = NONE;
 
   constructor(max: number) {
     this.max = max;
-    // Grown on demand up to `max`: an idle cache costs nothing.
-    this.#sigs = new Int32Array(0);
   }
 
   /** Number of positions held. */
@@ -122,143 +91,271 @@ export class PrefixStore {
     return this.#count;
   }
 
+  #sameBytes(slot: number, b: Uint8Array, s: number, e: number): boolean {
+    const len = this.#length[slot]!;
+    if (len !== e - s) return false;
+    if (len > INLINE) {
+      const bytes = this.#long[slot]!;
+      for (let i = 0, j = s; j < e; i++, j++) if (bytes[i] !== b[j]) return false;
+      return true;
+    }
+    const a = this.#inline;
+    for (let i = slot * INLINE, j = s; j < e; i++, j++) if (a[i] !== b[j]) return false;
+    return true;
+  }
+
+  #head(bucket: number): number {
+    return this.#capacity === 0 ? NONE : this.#heads[bucket & (this.#heads.length - 1)]!;
+  }
+
   /**
-   * The first root whose identifier bytes equal `b[s, e)` (under any key): its decoded
-   * identifier spares a decode; the key must still be checked with {@link root}.
+   * The first root whose identifier bytes equal `b[s, e)`, under any key (its decoded
+   * identifier spares a decode; its key must still be checked), or -1.
    */
-  anyRoot(b: Uint8Array, s: number, e: number): Step | null {
-    for (let r = this.#buckets.get(hashRange(0, b, s, e)) ?? null; r !== null; r = r.next) {
-      if (r.parent === null && sameBytes(r.bytes, b, s, e)) return r;
+  anyRoot(b: Uint8Array, s: number, e: number): number {
+    const bucket = hashRange(0, b, s, e);
+    for (let r = this.#head(bucket); r !== NONE; r = this.#next[r]!) {
+      if (this.#parent[r] === NONE && this.#bucketOf[r] === bucket && this.#sameBytes(r, b, s, e))
+        return r;
     }
-    return null;
+    return NONE;
   }
 
-  /** The root for identifier bytes `b[s, e)` verified under `key`, if held. */
-  root(b: Uint8Array, s: number, e: number, key: DerivedKey): Step | null {
-    for (let r = this.#buckets.get(hashRange(0, b, s, e)) ?? null; r !== null; r = r.next) {
-      if (r.parent === null && sameBytes(r.bytes, b, s, e) && sameKey(r.key!, key)) return r;
+  /** The root for identifier bytes `b[s, e)` verified under `key`, or -1. */
+  root(b: Uint8Array, s: number, e: number, key: DerivedKey): number {
+    const bucket = hashRange(0, b, s, e);
+    for (let r = this.#head(bucket); r !== NONE; r = this.#next[r]!) {
+      if (
+        this.#parent[r] === NONE &&
+        this.#bucketOf[r] === bucket &&
+        this.#sameBytes(r, b, s, e) &&
+        sameKey(this.#keys[r]!, key)
+      )
+        return r;
     }
-    return null;
+    return NONE;
   }
 
-  /** The position extending `parent` by the caveat id `b[s, e)`, if held. */
-  child(parent: Step, b: Uint8Array, s: number, e: number): Step | null {
-    for (
-      let c = this.#buckets.get(hashRange(parent.slot + 1, b, s, e)) ?? null;
-      c !== null;
-      c = c.next
-    ) {
-      if (c.parent === parent && sameBytes(c.bytes, b, s, e)) return c;
-    }
-    return null;
+  /** The decoded identifier of a root. */
+  identifierOf(root: number): ChitIdentifier {
+    return this.#identifiers[root]!;
   }
 
-  /** Copies the signature after `step` into `out[oo..oo+8)`. */
-  loadSignature(step: Step, out: Int32Array, oo: number): void {
+  /** The derived key a root was verified under. */
+  keyOf(root: number): DerivedKey {
+    return this.#keys[root]!;
+  }
+
+  /** The position extending `parent` by the caveat id `b[s, e)`, or -1. */
+  child(parent: number, b: Uint8Array, s: number, e: number): number {
+    const bucket = hashRange(parent + 1, b, s, e);
+    for (let c = this.#head(bucket); c !== NONE; c = this.#next[c]!) {
+      if (this.#parent[c] === parent && this.#bucketOf[c] === bucket && this.#sameBytes(c, b, s, e))
+        return c;
+    }
+    return NONE;
+  }
+
+  /** The condition text of a (non-root) position. */
+  textOf(slot: number): string {
+    return this.#texts[slot]!;
+  }
+
+  /** Copies the signature after position `slot` into `out[oo..oo+8)`. */
+  loadSignature(slot: number, out: Int32Array, oo: number): void {
     const sigs = this.#sigs;
-    const o = 8 * step.slot;
+    const o = 8 * slot;
     for (let j = 0; j < 8; j++) out[oo + j] = sigs[o + j]!;
   }
 
+  /** Copies the fingerprint digest of position `slot` into `out[oo..oo+4)`. */
+  loadFingerprint(slot: number, out: Int32Array, oo: number): void {
+    const fps = this.#fps;
+    const o = 4 * slot;
+    out[oo] = fps[o]!;
+    out[oo + 1] = fps[o + 1]!;
+    out[oo + 2] = fps[o + 2]!;
+    out[oo + 3] = fps[o + 3]!;
+  }
+
   /**
-   * Adds a verified position after `parent` (`null`: a root, with its identifier and key)
-   * whose signature is `sig[so..so+8)`. The caller then {@link touch}es the path.
+   * Adds a verified position after `parent` (-1: a root, with its identifier and key),
+   * with signature `sig[so..so+8)` and fingerprint digest `fp[fo..fo+4)`. The caller then
+   * {@link touch}es its deepest new position.
    */
   add(
-    parent: Step | null,
+    parent: number,
     b: Uint8Array,
     s: number,
     e: number,
     sig: Int32Array,
     so: number,
-    fingerprint: string,
+    fp: Int32Array,
+    fo: number,
     text: string,
-    identifier: ChitIdentifier | null,
-    key: DerivedKey | null,
-  ): Step {
+    identifier: ChitIdentifier | undefined,
+    key: DerivedKey | undefined,
+  ): number {
     const slot = this.#takeSlot();
     const sigs = this.#sigs;
     for (let j = 0; j < 8; j++) sigs[8 * slot + j] = sig[so + j]!;
-    const bucket = hashRange(parent === null ? 0 : parent.slot + 1, b, s, e);
-    const step = new Step(parent, b.slice(s, e), bucket, slot, fingerprint, text, identifier, key);
-    step.next = this.#buckets.get(bucket) ?? null;
-    this.#buckets.set(bucket, step);
+    const fps = this.#fps;
+    for (let j = 0; j < 4; j++) fps[4 * slot + j] = fp[fo + j]!;
+    const len = e - s;
+    this.#length[slot] = len;
+    this.#texts[slot] = text;
+    if (len > INLINE) this.#long[slot] = b.slice(s, e);
+    else this.#inline.set(b.subarray(s, e), slot * INLINE);
+    if (identifier !== undefined) {
+      this.#identifiers[slot] = identifier;
+      this.#keys[slot] = key;
+    }
+    this.#parent[slot] = parent;
+    const bucket = hashRange(parent + 1, b, s, e);
+    this.#bucketOf[slot] = bucket;
+    const at = bucket & (this.#heads.length - 1);
+    this.#next[slot] = this.#heads[at]!;
+    this.#heads[at] = slot;
+    this.#older[slot] = NONE;
+    this.#newer[slot] = NONE;
     this.#count++;
-    return step;
+    return slot;
   }
 
   /**
-   * Marks `step` and then every ancestor most recently used (deepest first: a position
+   * Marks `slot` and then every ancestor most recently used (deepest first: a position
    * stays more recent than its descendants), then evicts down to the bound.
    */
-  touch(step: Step): void {
-    for (let s: Step | null = step; s !== null; s = s.parent) {
+  touch(slot: number): void {
+    for (let s = slot; s !== NONE; s = this.#parent[s]!) {
       if (this.#newest === s) continue;
       this.#unlink(s);
-      s.older = this.#newest;
-      s.newer = null;
-      if (this.#newest !== null) this.#newest.newer = s;
+      this.#older[s] = this.#newest;
+      this.#newer[s] = NONE;
+      if (this.#newest !== NONE) this.#newer[this.#newest] = s;
       this.#newest = s;
-      if (this.#oldest === null) this.#oldest = s;
+      if (this.#oldest === NONE) this.#oldest = s;
     }
-    while (this.#count > this.max && this.#oldest !== null) this.#evict(this.#oldest);
+    while (this.#count > this.max && this.#oldest !== NONE) this.#evict(this.#oldest);
   }
 
   /** Drops every position and wipes the signatures. */
   clear(): void {
-    this.#buckets.clear();
     this.#sigs.fill(0);
-    this.#free.length = 0;
-    this.#nextSlot = 0;
+    this.#capacity = 0;
     this.#count = 0;
-    this.#oldest = null;
-    this.#newest = null;
+    this.#nextSlot = 0;
+    this.#sigs = new Int32Array(0);
+    this.#fps = new Int32Array(0);
+    this.#parent = new Int32Array(0);
+    this.#bucketOf = new Int32Array(0);
+    this.#next = new Int32Array(0);
+    this.#older = new Int32Array(0);
+    this.#newer = new Int32Array(0);
+    this.#length = new Int32Array(0);
+    this.#inline = new Uint8Array(0);
+    this.#long = [];
+    this.#texts = [];
+    this.#identifiers = [];
+    this.#keys = [];
+    this.#heads = new Int32Array(0);
+    this.#free = [];
+    this.#oldest = NONE;
+    this.#newest = NONE;
   }
 
   #takeSlot(): number {
     const reused = this.#free.pop();
     if (reused !== undefined) return reused;
     const slot = this.#nextSlot++;
-    if (8 * (slot + 1) > this.#sigs.length) this.#grow(slot + 1);
+    if (slot >= this.#capacity) this.#grow(slot + 1);
     return slot;
   }
 
+  /** Grows every slot array (doubling; adds run ahead of eviction by at most one chain). */
   #grow(slots: number): void {
-    // Adds run ahead of eviction by at most one chain, so slots never exceed max + 65.
-    const want = Math.max(
-      slots,
-      Math.min(this.max + 65, Math.max(2 * (this.#sigs.length >> 3), 64)),
-    );
-    const grown = new Int32Array(8 * want);
-    grown.set(this.#sigs);
+    const cap = Math.max(slots, Math.min(this.max + 65, Math.max(2 * this.#capacity, 256)));
+    const widen = (a: Int32Array, per: number) => {
+      const out = new Int32Array(per * cap);
+      out.set(a);
+      return out;
+    };
+    const sigs = widen(this.#sigs, 8);
     this.#sigs.fill(0);
-    this.#sigs = grown;
-  }
-
-  #unlink(s: Step): void {
-    const { older, newer } = s;
-    if (older !== null) older.newer = newer;
-    else if (this.#oldest === s) this.#oldest = newer;
-    if (newer !== null) newer.older = older;
-    else if (this.#newest === s) this.#newest = older;
-    s.older = null;
-    s.newer = null;
-  }
-
-  #evict(s: Step): void {
-    this.#unlink(s);
-    let head = this.#buckets.get(s.bucket) ?? null;
-    if (head === s) {
-      if (s.next === null) this.#buckets.delete(s.bucket);
-      else this.#buckets.set(s.bucket, s.next);
-    } else {
-      while (head !== null && head.next !== s) head = head.next;
-      if (head !== null) head.next = s.next;
+    this.#sigs = sigs;
+    this.#fps = widen(this.#fps, 4);
+    this.#parent = widen(this.#parent, 1);
+    this.#bucketOf = widen(this.#bucketOf, 1);
+    this.#next = widen(this.#next, 1);
+    this.#older = widen(this.#older, 1);
+    this.#newer = widen(this.#newer, 1);
+    this.#length = widen(this.#length, 1);
+    // packed arrays of the full capacity (no holes: V8 keeps them fast)
+    const grownTexts = new Array<string>(cap).fill('');
+    for (let i = 0; i < this.#texts.length; i++) grownTexts[i] = this.#texts[i]!;
+    this.#texts = grownTexts;
+    const grownLong = new Array<Uint8Array | undefined>(cap).fill(undefined);
+    for (let i = 0; i < this.#long.length; i++) grownLong[i] = this.#long[i];
+    this.#long = grownLong;
+    const grownIds = new Array<ChitIdentifier | undefined>(cap).fill(undefined);
+    const grownKeys = new Array<DerivedKey | undefined>(cap).fill(undefined);
+    for (let i = 0; i < this.#identifiers.length; i++) {
+      grownIds[i] = this.#identifiers[i];
+      grownKeys[i] = this.#keys[i];
     }
-    s.next = null;
-    s.parent = null;
-    this.#sigs.fill(0, 8 * s.slot, 8 * s.slot + 8);
-    this.#free.push(s.slot);
+    this.#identifiers = grownIds;
+    this.#keys = grownKeys;
+    const inline = new Uint8Array(INLINE * cap);
+    inline.set(this.#inline);
+    this.#inline = inline;
+    this.#capacity = cap;
+    // bucket heads: a power of two at least twice the capacity, rebuilt from the slots
+    let size = 1024;
+    while (size < 2 * cap) size *= 2;
+    if (size !== this.#heads.length) {
+      const heads = new Int32Array(size).fill(NONE);
+      for (let slot = 0; slot < this.#nextSlot - 1; slot++) {
+        if (this.#length[slot] === NONE) continue; // evicted, free
+        const at = this.#bucketOf[slot]! & (size - 1);
+        this.#next[slot] = heads[at]!;
+        heads[at] = slot;
+      }
+      this.#heads = heads;
+    }
+  }
+
+  #unlink(s: number): void {
+    const older = this.#older[s]!;
+    const newer = this.#newer[s]!;
+    if (older !== NONE) this.#newer[older] = newer;
+    else if (this.#oldest === s) this.#oldest = newer;
+    if (newer !== NONE) this.#older[newer] = older;
+    else if (this.#newest === s) this.#newest = older;
+    this.#older[s] = NONE;
+    this.#newer[s] = NONE;
+  }
+
+  #evict(s: number): void {
+    this.#unlink(s);
+    const at = this.#bucketOf[s]! & (this.#heads.length - 1);
+    let h = this.#heads[at]!;
+    if (h === s) this.#heads[at] = this.#next[s]!;
+    else {
+      while (h !== NONE && this.#next[h] !== s) h = this.#next[h]!;
+      if (h !== NONE) this.#next[h] = this.#next[s]!;
+    }
+    this.#next[s] = NONE;
+    if (this.#parent[s] === NONE) {
+      this.#identifiers[s] = undefined;
+      this.#keys[s] = undefined;
+    }
+    this.#parent[s] = NONE;
+    if (this.#length[s]! > INLINE) this.#long[s] = undefined;
+    this.#length[s] = NONE; // matches no bytes until reused
+    this.#texts[s] = '';
+    const sigs = this.#sigs;
+    for (let j = 8 * s; j < 8 * s + 8; j++) sigs[j] = 0;
+    this.#free.push(s);
     this.#count--;
   }
 }

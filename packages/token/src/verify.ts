@@ -203,7 +203,14 @@ export function verifyChain(token: TokenInput, options: VerifyChainOptions): Ver
       walk.dischargeStarts,
     );
   }
-  if (cache !== undefined && cacheKey !== null) {
+  // A chain resumed from a held prefix with new caveats (a per-call narrowing, seen once)
+  // enters the whole-chain LRU only when seen again (its whole chain is then held): tokens
+  // seen once would only churn that LRU.
+  if (
+    cache !== undefined &&
+    cacheKey !== null &&
+    (fast === null || !fast.resumed || fast.fresh === 0)
+  ) {
     cacheSet(cache, cacheKey, { capability, kid, key });
   }
   return capability;

@@ -360,6 +360,18 @@ describe('resuming a verified chain: exact outcomes', () => {
     );
   });
 
+  it('a narrowing seen once stays out of the whole-chain LRU; seen again it enters it', () => {
+    const { cache, parent } = warm();
+    expect(cache.size).toBe(1); // the parent, verified from scratch, entered at once
+    const child = encode(addFirstPartyCaveat(parent, 'action = read'));
+    const first = verifyChain(child, { keys, cache });
+    expect(cache.size).toBe(1);
+    const second = verifyChain(child, { keys, cache }); // whole chain held: admitted
+    expect(cache.size).toBe(2);
+    expect(second).toEqual(first);
+    expect(verifyChain(child, { keys, cache })).toBe(second); // a whole-chain hit
+  });
+
   it('a child whose parent was never presented alone still leaves its prefix for its siblings', () => {
     ring.set('k1', K1);
     const cache = createVerifiedChainCache({ maxEntries: 100 });
