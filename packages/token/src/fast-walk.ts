@@ -67,6 +67,7 @@ let fpWords = new Int32Array(4 * 65);
  */
 const TEXTS = new Map<number, { bytes: Uint8Array; text: string }>();
 const MAX_TEXTS = 4096;
+const SEEN = new Int32Array(8192);
 
 function wordAt(b: Uint8Array, p: number): number {
   return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
@@ -99,10 +100,13 @@ function conditionText(bytes: Uint8Array, s: number, e: number): string | null {
     if (same) return hit.text;
   }
   const text = utf8Decode(bytes, s, e);
-  if (text !== null) {
+  // Kept only once seen twice (SEEN holds one hash per slot): a text distinct per request
+  // (a per-call narrowing) would otherwise churn the map and the old generation.
+  const at = h & (SEEN.length - 1);
+  if (text !== null && SEEN[at] === h) {
     if (TEXTS.size >= MAX_TEXTS) TEXTS.clear();
     TEXTS.set(h, { bytes: bytes.slice(s, e), text });
-  }
+  } else SEEN[at] = h;
   return text;
 }
 
@@ -224,14 +228,18 @@ export function fastWalk(
   let depth = 0;
   if (root !== -1) {
     PATH[0] = root;
-    prefixes!.loadFingerprint(root, fpWords, 0);
     let at = root;
     for (; depth < n; depth++) {
-      const next = prefixes!.child(at, bytes, offsets[2 * depth]!, offsets[2 * depth + 1]!);
-      if (next === -1) break;
+      const s = offsets[2 * depth]!;
+      const e = offsets[2 * depth + 1]!;
+      // the last child taken from here first (a broad token's prefix has one), then a lookup
+      let next = prefixes!.lastChildOf(at);
+      if (next === -1 || !prefixes!.isChild(next, at, bytes, s, e)) {
+        next = prefixes!.child(at, bytes, s, e);
+        if (next === -1) break;
+      }
       at = next;
       PATH[depth + 1] = next;
-      prefixes!.loadFingerprint(next, fpWords, 4 * (depth + 1));
     }
     prefixes!.loadSignature(at, SIG, 0);
   }
@@ -257,7 +265,16 @@ export function fastWalk(
   }
   // Signatures verified: only now may a condition be read and judged.
   const conditions: string[] = [];
-  for (let i = 0; i < depth; i++) conditions.push(prefixes!.textOf(PATH[i + 1]!));
+  for (let i = 0; i < depth; i++) {
+    // held positions all decoded once (they were verified); their text is kept on resume
+    const slot = PATH[i + 1]!;
+    let text = prefixes!.textOf(slot);
+    if (text === '') {
+      text = conditionText(bytes, offsets[2 * i]!, offsets[2 * i + 1]!) ?? '';
+      prefixes!.setText(slot, text);
+    }
+    conditions.push(text);
+  }
   for (let i = depth; i < n; i++) {
     const text = conditionText(bytes, offsets[2 * i]!, offsets[2 * i + 1]!);
     if (text === null) {
@@ -271,7 +288,7 @@ export function fastWalk(
     // matched position, or a new root), then touch the path.
     let at =
       root === -1
-        ? prefixes.add(-1, bytes, idStart, idEnd, STEP_SIGS, 0, fpWords, 0, '', identifier, key)
+        ? prefixes.add(-1, bytes, idStart, idEnd, STEP_SIGS, 0, fpWords, 0, identifier, key)
         : PATH[depth]!;
     for (let i = depth; i < n; i++) {
       at = prefixes.add(
@@ -283,7 +300,6 @@ export function fastWalk(
         8 * (i + 1),
         fpWords,
         4 * (i + 1),
-        conditions[i]!,
         undefined,
         undefined,
       );
@@ -291,7 +307,18 @@ export function fastWalk(
     prefixes.touch(at);
     STEP_SIGS.fill(0, 0, 8 * (n + 1));
   }
-  const fingerprints = fingerprintStrings(fpWords, n + 1);
+  // held positions: their kept strings; new ones: one decoder call for all of them
+  const first = root === -1 ? 0 : depth + 1;
+  let fingerprints: string[];
+  if (first === 0) fingerprints = fingerprintStrings(fpWords, n + 1);
+  else {
+    fingerprints = [];
+    for (let i = 0; i < first; i++) fingerprints.push(prefixes!.fingerprintOf(PATH[i]!));
+    if (first <= n) {
+      const fresh = fingerprintStrings(fpWords.subarray(4 * first), n + 1 - first);
+      for (let i = 0; i < fresh.length; i++) fingerprints.push(fresh[i]!);
+    }
+  }
   return {
     identifier,
     key,

@@ -17,6 +17,7 @@
  * outlives its parent, and a slot is reused only after its position (which had no
  * children) is gone.
  */
+import { hex128 } from './bytes.js';
 import type { DerivedKey } from './keys.js';
 import type { ChitIdentifier } from './types.js';
 
@@ -65,6 +66,8 @@ export class PrefixStore {
   /** Fingerprint digest (4 words) per slot: public. */
   #fps = new Int32Array(0);
   #parent = new Int32Array(0);
+  /** Per position: its child most recently added or resumed from (a hint, -1: none). */
+  #lastChild = new Int32Array(0);
   #bucketOf = new Int32Array(0);
   #next = new Int32Array(0);
   #older = new Int32Array(0);
@@ -72,8 +75,13 @@ export class PrefixStore {
   #length = new Int32Array(0);
   #inline = new Uint8Array(0);
   #long: (Uint8Array | undefined)[] = [];
-  /** The condition text of each position ('' for roots): public, what the token says. */
+  /**
+   * The condition text and fingerprint string of each position, made the first time the
+   * position is resumed from ('': not yet). Positions never resumed from (most per-call
+   * narrowings) keep no strings.
+   */
   #texts: string[] = [];
+  #fpTexts: string[] = [];
   /** Roots only: the decoded identifier and the derived key it was verified under. */
   #identifiers: (ChitIdentifier | undefined)[] = [];
   #keys: (DerivedKey | undefined)[] = [];
@@ -156,9 +164,36 @@ export class PrefixStore {
     return NONE;
   }
 
-  /** The condition text of a (non-root) position. */
+  /** The condition text of a (non-root) position ('': not kept yet). */
   textOf(slot: number): string {
     return this.#texts[slot]!;
+  }
+
+  /** Keeps the condition text of a position resumed from. */
+  setText(slot: number, text: string): void {
+    this.#texts[slot] = text;
+  }
+
+  /** The fingerprint string of a position resumed from. */
+  fingerprintOf(slot: number): string {
+    let fp = this.#fpTexts[slot]!;
+    if (fp === '') {
+      const o = 4 * slot;
+      const w = this.#fps;
+      fp = hex128(w[o]!, w[o + 1]!, w[o + 2]!, w[o + 3]!);
+      this.#fpTexts[slot] = fp;
+    }
+    return fp;
+  }
+
+  /** The child of `parent` most recently added or resumed from (-1: none), checked first. */
+  lastChildOf(parent: number): number {
+    return this.#lastChild[parent]!;
+  }
+
+  /** Does position `slot` extend `parent` by the caveat id `b[s, e)`? */
+  isChild(slot: number, parent: number, b: Uint8Array, s: number, e: number): boolean {
+    return this.#parent[slot] === parent && this.#sameBytes(slot, b, s, e);
   }
 
   /** Copies the signature after position `slot` into `out[oo..oo+8)`. */
@@ -192,7 +227,6 @@ export class PrefixStore {
     so: number,
     fp: Int32Array,
     fo: number,
-    text: string,
     identifier: ChitIdentifier | undefined,
     key: DerivedKey | undefined,
   ): number {
@@ -203,9 +237,13 @@ export class PrefixStore {
     for (let j = 0; j < 4; j++) fps[4 * slot + j] = fp[fo + j]!;
     const len = e - s;
     this.#length[slot] = len;
-    this.#texts[slot] = text;
+    this.#lastChild[slot] = NONE;
+    if (parent !== NONE) this.#lastChild[parent] = slot;
     if (len > INLINE) this.#long[slot] = b.slice(s, e);
-    else this.#inline.set(b.subarray(s, e), slot * INLINE);
+    else {
+      const inline = this.#inline;
+      for (let i = slot * INLINE, j = s; j < e; i++, j++) inline[i] = b[j]!;
+    }
     if (identifier !== undefined) {
       this.#identifiers[slot] = identifier;
       this.#keys[slot] = key;
@@ -227,15 +265,28 @@ export class PrefixStore {
    * stays more recent than its descendants), then evicts down to the bound.
    */
   touch(slot: number): void {
-    for (let s = slot; s !== NONE; s = this.#parent[s]!) {
-      if (this.#newest === s) continue;
-      this.#unlink(s);
-      this.#older[s] = this.#newest;
-      this.#newer[s] = NONE;
-      if (this.#newest !== NONE) this.#newer[this.#newest] = s;
-      this.#newest = s;
-      if (this.#oldest === NONE) this.#oldest = s;
+    const parent = this.#parent;
+    const older = this.#older;
+    const newer = this.#newer;
+    let oldest = this.#oldest;
+    let newest = this.#newest;
+    for (let s = slot; s !== NONE; s = parent[s]!) {
+      if (newest === s) continue;
+      // unlink (a new position has no links yet)
+      const o = older[s]!;
+      const n = newer[s]!;
+      if (o !== NONE) newer[o] = n;
+      else if (oldest === s) oldest = n;
+      if (n !== NONE) older[n] = o;
+      // link as the newest
+      older[s] = newest;
+      newer[s] = NONE;
+      if (newest !== NONE) newer[newest] = s;
+      newest = s;
+      if (oldest === NONE) oldest = s;
     }
+    this.#oldest = oldest;
+    this.#newest = newest;
     while (this.#count > this.max && this.#oldest !== NONE) this.#evict(this.#oldest);
   }
 
@@ -256,6 +307,8 @@ export class PrefixStore {
     this.#inline = new Uint8Array(0);
     this.#long = [];
     this.#texts = [];
+    this.#fpTexts = [];
+    this.#lastChild = new Int32Array(0);
     this.#identifiers = [];
     this.#keys = [];
     this.#heads = new Int32Array(0);
@@ -292,8 +345,14 @@ export class PrefixStore {
     this.#length = widen(this.#length, 1);
     // packed arrays of the full capacity (no holes: V8 keeps them fast)
     const grownTexts = new Array<string>(cap).fill('');
-    for (let i = 0; i < this.#texts.length; i++) grownTexts[i] = this.#texts[i]!;
+    const grownFps = new Array<string>(cap).fill('');
+    for (let i = 0; i < this.#texts.length; i++) {
+      grownTexts[i] = this.#texts[i]!;
+      grownFps[i] = this.#fpTexts[i]!;
+    }
     this.#texts = grownTexts;
+    this.#fpTexts = grownFps;
+    this.#lastChild = widen(this.#lastChild, 1);
     const grownLong = new Array<Uint8Array | undefined>(cap).fill(undefined);
     for (let i = 0; i < this.#long.length; i++) grownLong[i] = this.#long[i];
     this.#long = grownLong;
@@ -345,14 +404,16 @@ export class PrefixStore {
       if (h !== NONE) this.#next[h] = this.#next[s]!;
     }
     this.#next[s] = NONE;
-    if (this.#parent[s] === NONE) {
+    const p = this.#parent[s]!;
+    if (p === NONE) {
       this.#identifiers[s] = undefined;
       this.#keys[s] = undefined;
-    }
+    } else if (this.#lastChild[p] === s) this.#lastChild[p] = NONE;
     this.#parent[s] = NONE;
     if (this.#length[s]! > INLINE) this.#long[s] = undefined;
     this.#length[s] = NONE; // matches no bytes until reused
     this.#texts[s] = '';
+    this.#fpTexts[s] = '';
     const sigs = this.#sigs;
     for (let j = 8 * s; j < 8 * s + 8; j++) sigs[j] = 0;
     this.#free.push(s);

@@ -97,6 +97,7 @@ const APPENDED: (string | Uint8Array)[] = [
   'principal = user-1',
   'principal = user-2',
   'customer_id = 7',
+  `resource = orders/${'a'.repeat(60)}`, // longer than the 48 bytes kept inline
   'unknown-caveat ~ x',
   new Uint8Array([0xff, 0x41]),
 ];
@@ -105,8 +106,16 @@ function tokenId(i: number): Uint8Array {
   return new Uint8Array(16).fill(0x70 + i);
 }
 
+/** Token id 1 carries a long session: an identifier longer than 48 bytes. */
 function minted(key: Uint8Array, id: number, n: number): Macaroon {
-  return mint({ key, kid: 'k1', tokenId: tokenId(id), issuedAt: NOW, caveats: MINTED.slice(0, n) });
+  return mint({
+    key,
+    kid: 'k1',
+    tokenId: tokenId(id),
+    issuedAt: NOW,
+    caveats: MINTED.slice(0, n),
+    ...(id === 1 ? { session: `session-${'x'.repeat(40)}` } : {}),
+  });
 }
 
 function extend(m: Macaroon, extra: readonly (string | Uint8Array)[]): Macaroon {
