@@ -8,6 +8,11 @@
  * location, a third-party caveat) returns `null` and the general path decides. An empty
  * LOCATION field (`01 00`, pymacaroons' spelling of "none") is skipped here, as the
  * general parser reads it as no location.
+ *
+ * With a prefix store (a `VerifiedChainCache`), the chain resumes after the longest prefix
+ * held under the same identifier bytes and derived key (docs/protocol.md, "Resuming a
+ * verified chain"): the structure, the limits, the fresh kid resolution, the
+ * constant-time comparison and the order of errors are the same as without one.
  */
 import { base64DecodeScratch, utf8Decode } from './bytes.js';
 import { fingerprintInto, fingerprintStrings } from './chain.js';

@@ -68,6 +68,13 @@ export class PrefixStore {
   #parent = new Int32Array(0);
   /** Per position: its child most recently added or resumed from (a hint, -1: none). */
   #lastChild = new Int32Array(0);
+  /**
+   * Per slot: how many times it has been taken, and per position: its parent's count when
+   * it was added. A child matches only its parent's current occupant, so even a broken
+   * eviction order could never graft a held position onto another chain.
+   */
+  #generation = new Int32Array(0);
+  #parentGeneration = new Int32Array(0);
   #bucketOf = new Int32Array(0);
   #next = new Int32Array(0);
   #older = new Int32Array(0);
@@ -158,7 +165,12 @@ export class PrefixStore {
   child(parent: number, b: Uint8Array, s: number, e: number): number {
     const bucket = hashRange(parent + 1, b, s, e);
     for (let c = this.#head(bucket); c !== NONE; c = this.#next[c]!) {
-      if (this.#parent[c] === parent && this.#bucketOf[c] === bucket && this.#sameBytes(c, b, s, e))
+      if (
+        this.#parent[c] === parent &&
+        this.#parentGeneration[c] === this.#generation[parent] &&
+        this.#bucketOf[c] === bucket &&
+        this.#sameBytes(c, b, s, e)
+      )
         return c;
     }
     return NONE;
@@ -193,7 +205,11 @@ export class PrefixStore {
 
   /** Does position `slot` extend `parent` by the caveat id `b[s, e)`? */
   isChild(slot: number, parent: number, b: Uint8Array, s: number, e: number): boolean {
-    return this.#parent[slot] === parent && this.#sameBytes(slot, b, s, e);
+    return (
+      this.#parent[slot] === parent &&
+      this.#parentGeneration[slot] === this.#generation[parent] &&
+      this.#sameBytes(slot, b, s, e)
+    );
   }
 
   /** Copies the signature after position `slot` into `out[oo..oo+8)`. */
@@ -249,6 +265,8 @@ export class PrefixStore {
       this.#keys[slot] = key;
     }
     this.#parent[slot] = parent;
+    this.#generation[slot] = (this.#generation[slot]! + 1) | 0;
+    if (parent !== NONE) this.#parentGeneration[slot] = this.#generation[parent]!;
     const bucket = hashRange(parent + 1, b, s, e);
     this.#bucketOf[slot] = bucket;
     const at = bucket & (this.#heads.length - 1);
@@ -309,6 +327,8 @@ export class PrefixStore {
     this.#texts = [];
     this.#fpTexts = [];
     this.#lastChild = new Int32Array(0);
+    this.#generation = new Int32Array(0);
+    this.#parentGeneration = new Int32Array(0);
     this.#identifiers = [];
     this.#keys = [];
     this.#heads = new Int32Array(0);
@@ -353,6 +373,8 @@ export class PrefixStore {
     this.#texts = grownTexts;
     this.#fpTexts = grownFps;
     this.#lastChild = widen(this.#lastChild, 1);
+    this.#generation = widen(this.#generation, 1);
+    this.#parentGeneration = widen(this.#parentGeneration, 1);
     const grownLong = new Array<Uint8Array | undefined>(cap).fill(undefined);
     for (let i = 0; i < this.#long.length; i++) grownLong[i] = this.#long[i];
     this.#long = grownLong;
