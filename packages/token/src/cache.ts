@@ -32,8 +32,9 @@ const ENTRIES = new WeakMap<VerifiedChainCache, Map<string, CacheEntry>>();
 const PREFIXES = new WeakMap<VerifiedChainCache, PrefixStore>();
 
 /**
- * Default bound on held chain positions: 65,536 positions, about 17 MB of heap when full
- * (measured: docs/bench/token.md), e.g. 5,000 distinct 12-caveat chains.
+ * Default bound on held chain positions: 65,536 positions, 11.9 MB of heap when full of
+ * 12-caveat chains (about 5,000 of them; measured by `pnpm bench token`, case (g)). Ids
+ * longer than 48 bytes add their own copy.
  * @example createVerifiedChainCache({ maxEntries: 10_000 }).maxPrefixSteps // 65536
  */
 export const DEFAULT_PREFIX_STEPS = 65_536;
@@ -73,7 +74,7 @@ export interface VerifiedChainCacheOptions {
   readonly maxEntries: number;
   /**
    * Verified chain positions held for resuming a chain at its longest verified prefix
-   * (default {@link DEFAULT_PREFIX_STEPS}, about 17 MB when full; 0 turns resuming off).
+   * (default {@link DEFAULT_PREFIX_STEPS}, 11.9 MB measured when full; 0 turns resuming off).
    * A 12-caveat chain takes 13 positions; chains sharing a prefix share its positions.
    */
   readonly maxPrefixSteps?: number;
