@@ -8,6 +8,11 @@ import type { ContractClock, ContractStore } from './contract.js';
 import type { BudgetUse } from './ports.js';
 
 const DAY_MS = 86_400_000;
+const use = (key: string, limit: number, until: number | null): BudgetUse => ({
+  key,
+  limit,
+  until,
+});
 
 /**
  * Registers the budget-across-a-restart tests; `restart` closes the current store and
@@ -23,16 +28,11 @@ export function budgetRestartContract(
   time: ContractClock,
   restart: () => Promise<void>,
 ): void {
-  describe('budgets across a restart', () => {
-    const nowS = () => Math.floor(time.clock() / 1000);
-    const use = (key: string, limit: number, until: number | null): BudgetUse => ({
-      key,
-      limit,
-      until,
-    });
-    const consume = (family: string, budgets: readonly BudgetUse[]) =>
-      get().store.consumeBudgets(family, budgets);
+  const nowS = () => Math.floor(time.clock() / 1000);
+  const consume = (family: string, budgets: readonly BudgetUse[]) =>
+    get().store.consumeBudgets(family, budgets);
 
+  describe('budgets across a restart', () => {
     it('keeps used counts: a restart grants no fresh use', async () => {
       const b = [use('k', 3, nowS() + 600)];
       expect(await consume('fam', b)).toEqual({ allowed: true });
