@@ -25,7 +25,7 @@ import {
 } from './errors.js';
 import { decodeIdentifierRange } from './identifier.js';
 import { type DerivedKey, deriveKey } from './keys.js';
-import { type PrefixStore, sameKey } from './prefix-store.js';
+import type { PrefixStore } from './prefix-store.js';
 import { hmacFromState, hmacWords, wordsEqualBytes } from './sha256.js';
 import type { ChitIdentifier, KeyResolver, Limits } from './types.js';
 
@@ -226,10 +226,9 @@ export function fastWalk(
   if (fpWords.length < 4 * (n + 1)) fpWords = new Int32Array(4 * (n + 1));
   if (PATH.length < n + 1) PATH = new Int32Array(2 * (n + 1));
   // Resume after the longest held prefix verified under this very key (byte-exact ids).
-  let root = -1;
-  if (held !== -1) {
-    root = sameKey(prefixes!.keyOf(held), key) ? held : prefixes!.root(bytes, idStart, idEnd, key);
-  }
+  // Looked up again now that `keys` (user code) has returned: nothing found before it is
+  // trusted; the root must hold these identifier bytes under this very key.
+  const root = held === -1 ? -1 : prefixes!.root(bytes, idStart, idEnd, key);
   let depth = 0;
   if (root !== -1) {
     PATH[0] = root;
