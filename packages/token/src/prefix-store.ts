@@ -125,7 +125,7 @@ export class PrefixStore {
 
   /**
    * The first root whose identifier bytes equal `b[s, e)`, under any key (its decoded
-   * identifier spares a decode; its key must still be checked), or -1.
+   * identifier spares a decode; resuming needs {@link root}, with the key), or -1.
    */
   anyRoot(b: Uint8Array, s: number, e: number): number {
     const bucket = hashRange(0, b, s, e);
@@ -154,11 +154,6 @@ export class PrefixStore {
   /** The decoded identifier of a root. */
   identifierOf(root: number): ChitIdentifier {
     return this.#identifiers[root]!;
-  }
-
-  /** The derived key a root was verified under. */
-  keyOf(root: number): DerivedKey {
-    return this.#keys[root]!;
   }
 
   /** The position extending `parent` by the caveat id `b[s, e)`, or -1. */
