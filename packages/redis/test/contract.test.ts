@@ -1,4 +1,4 @@
-import { runStoreContract } from '@chit/store/contract';
+import { type ContractStore, runStoreContract } from '@chit/store/contract';
 import {
   type RedisClusterProcess,
   type RedisProcess,
@@ -20,10 +20,26 @@ afterAll(async () => {
   await Promise.all([redis?.stop(), cluster?.stop()]);
 });
 
-runStoreContract('redis (single)', async (clock) => {
-  const store = await createRedisStore({ url: redis.url, prefix: `c${n++}`, clock });
-  return { store, cleanup: () => store.close() };
-});
+runStoreContract(
+  'redis (single)',
+  async (clock) => {
+    const prefix = `c${n++}`;
+    // A restart of the service: a new store (new connections) on the same server and prefix.
+    const open = async (): Promise<ContractStore> => {
+      const store = await createRedisStore({ url: redis.url, prefix, clock });
+      return {
+        store,
+        reopen: async () => {
+          await store.close();
+          return open();
+        },
+        cleanup: () => store.close(),
+      };
+    };
+    return open();
+  },
+  { restarts: true },
+);
 
 runStoreContract('redis (3-master cluster)', async (clock) => {
   const client = new Cluster([...cluster.startupNodes], {
