@@ -4,14 +4,19 @@
 // Mutates valid Chit tokens (binary, text and V2J forms, with and without a third-party
 // caveat and its discharge) and verifies each mutant. Reports accepted forgeries (a mutant
 // that verifies but is not byte-identical to a genuine token) and uncaught exceptions
-// (anything thrown that is not a ChitError). Exits non-zero if either count is above 0.
+// (anything thrown that is not a ChitError). Every mutant is also verified through one
+// long-lived verified-chain cache (which resumes chains at verified prefixes, warmed with
+// the genuine tokens and their narrowings): both answers must agree, code for code.
+// Exits non-zero if any count is above 0.
 import {
   addThirdPartyCaveat,
+  attenuate,
   base64UrlEncode,
   bindDischarge,
   ChitError,
   caveat,
   createMacaroon,
+  createVerifiedChainCache,
   encode,
   encodeBinary,
   mint,
@@ -138,6 +143,25 @@ function toJson(m) {
 
 const corpus = makeCorpus();
 for (const c of corpus) genuine.add(Buffer.from(c.bin).toString('hex'));
+// The cache every mutant also goes through, holding the genuine chains and narrowings of
+// them, so mutants share prefixes with verified chains.
+const cache = createVerifiedChainCache({ maxEntries: 256 });
+for (const c of corpus) {
+  const discharges = c.discharge ? [c.discharge] : [];
+  verifyChain(c.text, { keys, discharges, cache });
+  if (!c.discharge) {
+    verifyChain(encode(attenuate(c.text, [caveat.resource('orders/7')])), { keys, cache });
+  }
+}
+const outcome = (fn) => {
+  try {
+    fn();
+    return 'accepted';
+  } catch (e) {
+    return e instanceof ChitError ? e.code : `uncaught ${e?.name}`;
+  }
+};
+let mismatches = 0;
 let forgeries = 0;
 let uncaught = 0;
 let accepted = 0;
@@ -162,6 +186,12 @@ for (let i = 0; i < count; i++) {
         discharges = [base64UrlEncode(mutateBytes(encodeBinary(parseToken(c.discharge))))];
       else primary = base64UrlEncode(mutateBytes(c.bin));
   }
+  const plain = outcome(() => verifyChain(primary, { keys, discharges }));
+  const cached = outcome(() => verifyChain(primary, { keys, discharges, cache }));
+  if (plain !== cached) {
+    mismatches++;
+    console.error(`MISMATCH at iteration ${i} (seed ${seed}): uncached ${plain}, cached ${cached}`);
+  }
   try {
     verifyChain(primary, { keys, discharges });
     accepted++;
@@ -182,6 +212,6 @@ for (let i = 0; i < count; i++) {
 }
 const secs = ((Date.now() - started) / 1000).toFixed(1);
 console.log(
-  `fuzz: ${count} cases, seed ${seed}, ${secs} s: ${forgeries} accepted forgeries, ${uncaught} uncaught exceptions (${accepted} genuine re-spellings accepted)`,
+  `fuzz: ${count} cases, seed ${seed}, ${secs} s: ${forgeries} accepted forgeries, ${uncaught} uncaught exceptions, ${mismatches} cached/uncached mismatches (${accepted} genuine re-spellings accepted)`,
 );
-process.exitCode = forgeries > 0 || uncaught > 0 ? 1 : 0;
+process.exitCode = forgeries > 0 || uncaught > 0 || mismatches > 0 ? 1 : 0;
