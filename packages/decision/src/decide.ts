@@ -15,11 +15,10 @@ import {
   BudgetUnavailableError,
   ChitError,
   type Clock,
+  checkTimeBounds,
   type ErrorCode,
   LEEWAY_SECONDS,
   type RequestContext,
-  TokenExpiredError,
-  TokenNotYetValidError,
   type VerifiedCapability,
 } from '@chit/token';
 import { budgetUses } from './budgets.js';
@@ -150,19 +149,6 @@ export function denial(
 }
 
 /**
- * The validity period alone (authenticate-only requests), at the one leeway.
- * @example checkPeriod(cap, Math.floor(Date.now() / 1000))
- */
-export function checkPeriod(cap: VerifiedCapability, nowSeconds: number): void {
-  if (cap.expiresAt !== null && nowSeconds >= cap.expiresAt + LEEWAY_SECONDS) {
-    throw new TokenExpiredError();
-  }
-  if (cap.notBefore !== null && nowSeconds < cap.notBefore - LEEWAY_SECONDS) {
-    throw new TokenNotYetValidError();
-  }
-}
-
-/**
  * The caveats of an already verified and revocation-checked capability against a request,
  * at the one leeway: the step {@link decide} takes, for a caller that holds a capability
  * decided moments ago (the remote plugin's short cache). Throws the coded denial.
@@ -198,7 +184,7 @@ export function decide(
     ports.revocations.check(cap, nowSeconds);
     stage = 'verify';
     if (request.authenticateOnly === true) {
-      checkPeriod(cap, Math.floor(nowSeconds));
+      checkTimeBounds(cap, Math.floor(nowSeconds), LEEWAY_SECONDS);
       return { allowed: true, capability: cap, context, consumed: NONE, nowMs };
     }
     authorize(cap, context, Math.floor(nowSeconds), LEEWAY_SECONDS);

@@ -8,7 +8,6 @@ export {
   type Allowed,
   authorizeAt,
   type BudgetPort,
-  checkPeriod,
   type Decision,
   type DecisionPorts,
   type DecisionRequest,

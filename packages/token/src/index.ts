@@ -36,6 +36,7 @@ export {
   type Condition,
   type ConditionSummary,
   caveat,
+  checkTimeBounds,
   formatCondition,
   parseCondition,
   type ResolveInput,

@@ -1,16 +1,15 @@
 /**
  * The mint's only contact with @chit/token's chain functions: minting with the caveat
- * builders, verifying with the key ring, and the public view of a capability.
+ * builders and verifying with the key ring (the verify route's decision port, holder
+ * revocation).
  */
 import {
-  authorize,
   ChitError,
   caveat,
   encode,
   fingerprint,
-  LEEWAY_SECONDS,
   mint,
-  type RequestContext,
+  stateLifetime,
   TokenExpiredError,
   type VerifiedCapability,
   verifyChain,
@@ -138,18 +137,6 @@ export function verifyTokenChain(
 }
 
 /**
- * Judges a verified capability against the request (caveats, time bounds with leeway).
- * @example authorizeRequest(ctx, cap, { tenant: '42', action: 'read' })
- */
-export function authorizeRequest(
-  ctx: MintContext,
-  cap: VerifiedCapability,
-  context: RequestContext,
-): void {
-  authorize(cap, context, Math.floor(ctx.clock() / 1000), LEEWAY_SECONDS);
-}
-
-/**
  * Verifies a presented token for holder revocation, the proof of holding it: the chain
  * and every discharge must verify, and the token as presented must not have expired
  * beyond the leeway (a token some verifier still accepts is revocable). Caveats about the
@@ -162,15 +149,9 @@ export function verifyForRevocation(
   discharges: readonly string[],
 ): VerifiedCapability {
   const cap = verifyTokenChain(ctx, token, discharges);
-  if (cap.expiresAt !== null && ctx.nowSeconds() >= cap.expiresAt + LEEWAY_SECONDS) {
-    throw new TokenExpiredError();
-  }
+  // Revocable for as long as a verifier could accept it: the same bound as revocation
+  // entries (not-before is not checked: a token not valid yet can be revoked already).
+  const acceptedUntil = stateLifetime(cap.expiresAt);
+  if (acceptedUntil !== null && ctx.nowSeconds() >= acceptedUntil) throw new TokenExpiredError();
   return cap;
 }
-
-/**
- * The public view of a capability (no fingerprints, no budget keys): @chit/protocol's, the
- * same function whose schema clients validate against.
- * @example capabilityView(cap).tenants // ['42']
- */
-export { capabilityView } from '@chit/protocol';

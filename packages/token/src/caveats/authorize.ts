@@ -31,6 +31,25 @@ function checkClaim(claimed: string | undefined, value: unknown, field: string):
 }
 
 /**
+ * The validity period alone: valid while `notBefore - leeway <= now < expiresAt + leeway`.
+ * The one place that compares a token's time bounds; `authorize` starts with it, and a
+ * caller with nothing else to authorize (an unknown route) calls it alone.
+ * @throws {TokenExpiredError} now is at or past expiry plus leeway.
+ * @throws {TokenNotYetValidError} now is before not-before minus leeway.
+ * @example checkTimeBounds(cap, Math.floor(Date.now() / 1000), LEEWAY_SECONDS)
+ */
+export function checkTimeBounds(
+  cap: Pick<VerifiedCapability, 'expiresAt' | 'notBefore'>,
+  nowSeconds: number,
+  leewaySeconds: number,
+): void {
+  const exp = cap.expiresAt;
+  if (exp !== null && nowSeconds >= exp + leewaySeconds) throw new TokenExpiredError();
+  const nbf = cap.notBefore;
+  if (nbf !== null && nowSeconds < nbf - leewaySeconds) throw new TokenNotYetValidError();
+}
+
+/**
  * Decides whether `cap` allows the request described by `context` at `nowSeconds`. Call it
  * only on a capability whose signatures verified; its messages explain the denial (they
  * never contain token material). Budgets (`cap.budgets`) are the caller's to consume.
@@ -62,10 +81,7 @@ export function authorize(
   if (context === null || typeof context !== 'object') {
     throw new TypeError('context must be an object');
   }
-  const exp = cap.expiresAt;
-  if (exp !== null && nowSeconds >= exp + leewaySeconds) throw new TokenExpiredError();
-  const nbf = cap.notBefore;
-  if (nbf !== null && nowSeconds < nbf - leewaySeconds) throw new TokenNotYetValidError();
+  checkTimeBounds(cap, nowSeconds, leewaySeconds);
 
   const compiled = compiledOf(cap);
   if (compiled.unsatisfiable) throw deny('the token is unsatisfiable: its caveats contradict');

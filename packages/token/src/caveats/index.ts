@@ -3,7 +3,7 @@
  * verified chain's conditions into a capability, and authorize requests against it.
  * See docs/caveats.md for the grammar.
  */
-export { authorize } from './authorize.js';
+export { authorize, checkTimeBounds } from './authorize.js';
 export type {
   AttributeCondition,
   ClaimCondition,

@@ -12,10 +12,10 @@ import {
   verifyResponseSchema,
 } from '@chit/protocol';
 import { traceIdFrom } from '@chit/protocol/headers';
-import { verifyChain } from '@chit/token';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { MintContext } from '../context.js';
+import { verifyTokenChain } from '../core.js';
 
 /**
  * Registers the verify route.
@@ -24,8 +24,7 @@ import type { MintContext } from '../context.js';
 export function verifyRoutes(fastify: FastifyInstance, ctx: MintContext): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const ports: DecisionPorts = {
-    verify: (token, discharges) =>
-      verifyChain(token, { keys: ctx.keys.resolve, discharges, cache: ctx.chainCache }),
+    verify: (token, discharges) => verifyTokenChain(ctx, token, discharges),
     revocations: ctx.mirror,
     budgets: ctx.store,
     clock: ctx.clock,
