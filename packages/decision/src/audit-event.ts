@@ -5,6 +5,7 @@
  * recorded only for a request that was allowed, since a denial proves nothing about it.
  */
 import type { AuditEventInput } from '@chit/store';
+import type { RequestContext, VerifiedCapability } from '@chit/token';
 import type { Decision } from './decide.js';
 
 /**
@@ -39,6 +40,19 @@ const MAX_CAVEATS = 1024;
 const MAX_CAVEAT = 4096;
 const MAX_VIA = 64;
 const MAX_VIA_ITEM = 256;
+
+/**
+ * The tenant a decision is about: the request's, once it was judged against the token
+ * (an allowed request), else only the token's own single tenant. `request.capability` and
+ * the audit event both take it from here.
+ * @example tenantOf(cap, { tenant: '42' }) // '42'; tenantOf(cap, undefined) // cap's one tenant
+ */
+export function tenantOf(
+  cap: VerifiedCapability | undefined,
+  allowedContext: RequestContext | undefined,
+): string | undefined {
+  return allowedContext?.tenant ?? (cap?.tenants?.length === 1 ? cap.tenants[0] : undefined);
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -78,8 +92,7 @@ export function eventFromDecision(d: Decision, facts: DecisionFacts): AuditEvent
   if (fits(facts.requestId, 256)) event.requestId = facts.requestId;
   if (fits(facts.route, 512)) event.route = facts.route;
   if (!d.allowed) event.code = d.code;
-  const single = cap?.tenants?.length === 1 ? cap.tenants[0] : undefined;
-  const tenant = d.allowed ? (d.context.tenant ?? single) : single;
+  const tenant = d.allowed ? tenantOf(d.capability, d.context) : tenantOf(cap, undefined);
   if (fits(tenant, 256)) event.tenant = tenant;
   const traceId = d.allowed
     ? (facts.traceId ?? cap?.traceId)

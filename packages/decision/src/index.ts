@@ -2,7 +2,7 @@
  * @chit/decision: the one decision every Chit verifier makes (see docs/verifier.md and
  * docs/security.md), with time, keys, revocations and budgets injected as ports.
  */
-export { type DecisionFacts, eventFromDecision } from './audit-event.js';
+export { type DecisionFacts, eventFromDecision, tenantOf } from './audit-event.js';
 export { budgetUses } from './budgets.js';
 export {
   type Allowed,

@@ -19,14 +19,14 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *
  * @example
  * ```ts
- * const event = decisionEvent(decision, { service: 'orders', requestId: req.id }, Date.now())
+ * const event = decisionEvent(decision, { service: 'orders', requestId: req.id })
  * ```
  */
-export function decisionEvent(d: Decision, facts: DecisionFacts, nowMs: number): AuditEvent {
+export function decisionEvent(d: Decision, facts: DecisionFacts): AuditEvent {
   // The input is fresh and ours: completed in place rather than copied (once per request).
   const event = eventFromDecision(d, facts) as Mutable<AuditEvent>;
   event.id = globalThis.crypto.randomUUID();
-  event.time = new Date(nowMs).toISOString();
+  event.time = new Date(d.nowMs).toISOString(); // the decision's own time
   if (event.caveats === undefined) event.caveats = NO_CAVEATS;
   if (event.decision === undefined) event.decision = null;
   return event;

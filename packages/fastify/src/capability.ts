@@ -4,6 +4,7 @@
  * lives only in the closures of those methods: it is not a property, so logging or
  * serialising the object can never leak it.
  */
+import { tenantOf } from '@chit/decision';
 import type { Budget, RequestContext, VerifiedCapability } from '@chit/token';
 import { delegateToken, type NarrowInput, narrowToken } from './holder.js';
 
@@ -73,7 +74,7 @@ export function buildRequestCapability(
   service: string,
   clock: () => number,
 ): RequestCapability {
-  const tenant = context.tenant ?? (cap.tenants?.length === 1 ? cap.tenants[0] : undefined);
+  const tenant = tenantOf(cap, context);
   const fps = cap.fingerprints;
   const out: RequestCapability = {
     tokenId: cap.tokenId,

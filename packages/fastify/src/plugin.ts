@@ -140,7 +140,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
         'chit: unexpected failure',
       );
     }
-    audit.emit(decisionEvent(d, factsOf(request, url), options.clock()), request.log);
+    audit.emit(decisionEvent(d, factsOf(request, url)), request.log);
     return sendDenial(reply, toHttpError(d.error, d.code));
   }
 
@@ -166,7 +166,7 @@ const chitPlugin: FastifyPluginAsync<ChitPluginOptions> = async (fastify, rawOpt
       options.audience,
       options.clock,
     );
-    audit.emit(decisionEvent(d, factsOf(request, url), options.clock()), request.log);
+    audit.emit(decisionEvent(d, factsOf(request, url)), request.log);
   }
 
   function settle(
