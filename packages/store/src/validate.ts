@@ -18,6 +18,13 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Longest revocation value / budget key / family accepted. */
 export const MAX_STORE_KEY_LENGTH = 512;
 
+/**
+ * What a holder entry's `family` must be: a token id, lowercase hex (the stores keep it in
+ * a delimited text form, and the mirror counts entries by it).
+ * @example REVOCATION_FAMILY.test('ab12') // true
+ */
+export const REVOCATION_FAMILY = /^[0-9a-f]{1,128}$/;
+
 function assertText(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new TypeError(`${name} must be a non-empty string`);
@@ -41,13 +48,6 @@ function assertSeconds(value: unknown, name: string): asserts value is number {
  * validateRevocation({ kind: 'session', value: 's-1', revokedAt: 1, expiresAt: 2 });
  * ```
  */
-/**
- * What a holder entry's `family` must be: a token id, lowercase hex (the stores keep it in
- * a delimited text form, and the mirror counts entries by it).
- * @example REVOCATION_FAMILY.test('ab12') // true
- */
-export const REVOCATION_FAMILY = /^[0-9a-f]{1,128}$/;
-
 export function validateRevocation(entry: RevocationEntry): void {
   if (entry === null || typeof entry !== 'object') throw new TypeError('entry must be an object');
   if (!KINDS.has(entry.kind)) throw new TypeError('entry.kind must be a revocation kind');

@@ -85,3 +85,14 @@ export function derivedKeyBytes(dk: DerivedKey): Uint8Array {
   wordsToBytes(dk.words, 0, out, 0);
   return out;
 }
+
+/**
+ * Do two derived keys hold the same words? Every word is read (no early exit).
+ * @example sameKey(deriveKey(k), held)
+ */
+export function sameKey(a: DerivedKey, b: DerivedKey): boolean {
+  if (a === b) return true;
+  let diff = 0;
+  for (let j = 0; j < 8; j++) diff |= a.words[j]! ^ b.words[j]!;
+  return diff === 0;
+}

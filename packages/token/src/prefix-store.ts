@@ -18,7 +18,7 @@
  * children) is gone.
  */
 import { hex128 } from './bytes.js';
-import type { DerivedKey } from './keys.js';
+import { type DerivedKey, sameKey } from './keys.js';
 import type { ChitIdentifier } from './types.js';
 
 /** Caveat bytes kept inline per slot; longer ids (rare) get their own array. */
@@ -33,17 +33,6 @@ function hashRange(seed: number, b: Uint8Array, s: number, e: number): number {
   let h = Math.imul(0x811c9dc5 ^ seed, 0x01000193) ^ (e - s);
   for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return h & 0x3fffffff;
-}
-
-/**
- * Do two derived keys hold the same words? Every word is read (no early exit).
- * @example sameKey(deriveKey(k), held)
- */
-export function sameKey(a: DerivedKey, b: DerivedKey): boolean {
-  if (a === b) return true;
-  let diff = 0;
-  for (let j = 0; j < 8; j++) diff |= a.words[j]! ^ b.words[j]!;
-  return diff === 0;
 }
 
 /**

@@ -21,12 +21,11 @@ import {
 } from './errors.js';
 import { fastWalk } from './fast-walk.js';
 import { decodeIdentifier } from './identifier.js';
-import { type DerivedKey, deriveKey } from './keys.js';
+import { type DerivedKey, deriveKey, sameKey } from './keys.js';
 import { LEEWAY_SECONDS } from './lifetimes.js';
 import { resolveLimits } from './limits.js';
 import type { MacaroonV2 } from './macaroon.js';
 import { toMacaroon } from './parse.js';
-import { sameKey } from './prefix-store.js';
 import type {
   Clock,
   KeyResolver,

@@ -4,7 +4,7 @@
  */
 import { CaveatMalformedError } from '../errors.js';
 import { MAX_BUDGETS } from '../limits.js';
-import type { Condition } from './condition.js';
+import type { ClaimCondition, Condition } from './condition.js';
 import { parseCondition } from './parse.js';
 
 /**
@@ -41,12 +41,12 @@ export interface Resolution {
   /** Conditions before this index are the minter's (the identifier's sealed count). */
   sealed: number;
   /** Claim-shaped conditions a holder appended: each must equal the sealed claim. */
-  claimChecks: Condition[] | null;
+  claimChecks: ClaimCondition[] | null;
 }
 
 /**
  * What the verifier knows about where the conditions came from.
- * @example const origin: ConditionOrigin = { session: 's-1', sealed: 5, segmentStarts: [0, 7] }
+ * @example const origin: ConditionOrigin = { session: 's-1', sealed: 5, dischargeStarts: [7] }
  */
 export interface ConditionOrigin {
   /** The identifier's session, if any. */
@@ -54,10 +54,10 @@ export interface ConditionOrigin {
   /** How many leading conditions the minter sealed (identifier); claims come only from them. */
   readonly sealed: number;
   /**
-   * Index of the first condition of each chain: the primary (0) then each discharge.
-   * Omitted: one chain.
+   * Index of the first condition of each discharge, in order (the primary's come before
+   * the first). Omitted: the primary's alone.
    */
-  readonly segmentStarts?: readonly number[];
+  readonly dischargeStarts?: readonly number[];
 }
 
 /** Intersection of two sorted unique lists (`null` = unrestricted), sorted. */
@@ -103,20 +103,16 @@ export function resolveConditions(
     sealed: origin.sealed,
     claimChecks: null,
   };
-  const starts = origin.segmentStarts;
-  let segment = 0;
-  let nextStart = starts !== undefined && starts.length > 1 ? starts[1]! : -1;
+  // Each chain (the primary, then each discharge) bounds its own budgets' lifetimes.
+  const starts = origin.dischargeStarts ?? NO_STARTS;
+  let next = 0; // the next discharge to start
   for (let i = 0; i < conditions.length; i++) {
     // A while: an empty discharge starts where the next one does.
-    while (i === nextStart) {
-      if (segment === 0) r.chainExpiresAt = r.prefixExpiresAt;
-      segment++;
-      nextStart = starts!.length > segment + 1 ? starts![segment + 1]! : -1;
-      r.prefixExpiresAt = null;
-    }
+    while (next < starts.length && starts[next] === i) startChain(r, next++);
     apply(r, parseCondition(conditions[i]!), i);
   }
-  if (segment === 0) r.chainExpiresAt = r.prefixExpiresAt;
+  while (next < starts.length) startChain(r, next++);
+  if (starts.length === 0) r.chainExpiresAt = r.prefixExpiresAt;
   if (r.budgets.length > MAX_BUDGETS) {
     throw new CaveatMalformedError(`caveat is malformed: more than ${MAX_BUDGETS} uses budgets`);
   }
@@ -124,36 +120,40 @@ export function resolveConditions(
   return r;
 }
 
-function sealedClaim(r: Resolution, c: Condition): string | undefined {
-  switch (c.type) {
-    case 'principal':
-      return r.principal;
-    case 'role':
-      return r.role;
-    case 'session':
-      return r.session;
-    default:
-      return r.traceId;
+const NO_STARTS: readonly number[] = [];
+
+// Discharge `n` starts: the primary chain's expiry is known once the first one does.
+function startChain(r: Resolution, n: number): void {
+  if (n === 0) r.chainExpiresAt = r.prefixExpiresAt;
+  r.prefixExpiresAt = null;
+}
+
+/** The field of the resolution each claim type fills. */
+const CLAIM_FIELD = {
+  principal: 'principal',
+  role: 'role',
+  session: 'session',
+  trace: 'traceId',
+} as const satisfies Record<ClaimCondition['type'], keyof Resolution>;
+
+// The minter's claim, or a holder's check of it (held until every sealed claim is known).
+function applyClaim(r: Resolution, c: ClaimCondition, index: number): void {
+  if (index >= r.sealed) {
+    if (r.claimChecks === null) r.claimChecks = [];
+    r.claimChecks.push(c);
+    return;
   }
+  const field = CLAIM_FIELD[c.type];
+  const current = r[field];
+  if (current !== undefined && current !== c.value) r.claimsConflict = true;
+  r[field] = current ?? c.value;
 }
 
 // A holder's claim-shaped caveat restricts only: it must repeat the sealed claim.
-function checkClaims(r: Resolution, checks: readonly Condition[]): void {
+function checkClaims(r: Resolution, checks: readonly ClaimCondition[]): void {
   for (const c of checks) {
-    const value = (c as { value: string }).value;
-    const sealed = sealedClaim(r, c);
-    if (sealed === undefined || sealed !== value) r.claimsConflict = true;
+    if (r[CLAIM_FIELD[c.type]] !== c.value) r.claimsConflict = true;
   }
-}
-
-function claim(r: Resolution, current: string | undefined, value: string): string {
-  if (current !== undefined && current !== value) r.claimsConflict = true;
-  return current ?? value;
-}
-
-function holderClaim(r: Resolution, c: Condition): void {
-  if (r.claimChecks === null) r.claimChecks = [];
-  r.claimChecks.push(c);
 }
 
 function apply(r: Resolution, c: Condition, index: number): void {
@@ -195,20 +195,10 @@ function apply(r: Resolution, c: Condition, index: number): void {
       r.via.push(c.service);
       return;
     case 'principal':
-      if (index >= r.sealed) holderClaim(r, c);
-      else r.principal = claim(r, r.principal, c.value);
-      return;
     case 'role':
-      if (index >= r.sealed) holderClaim(r, c);
-      else r.role = claim(r, r.role, c.value);
-      return;
     case 'session':
-      if (index >= r.sealed) holderClaim(r, c);
-      else r.session = claim(r, r.session, c.value);
-      return;
     case 'trace':
-      if (index >= r.sealed) holderClaim(r, c);
-      else r.traceId = claim(r, r.traceId, c.value);
+      applyClaim(r, c, index);
       return;
   }
 }

@@ -117,7 +117,7 @@ export function resolveVerified(
   const r = resolveConditions(conditions, {
     session: identifier.session,
     sealed,
-    segmentStarts: dischargeStarts.length === 0 ? undefined : [0, ...dischargeStarts],
+    dischargeStarts,
   });
   if (sealed > (dischargeStarts.length === 0 ? conditions.length : dischargeStarts[0]!)) {
     // Only a minter can write the identifier, and `mint` seals exactly what it adds.
