@@ -92,13 +92,13 @@ export function createRemoteJudge(o: NormalizedRemote): Judge {
 
   function decided(
     credential: DelegationCredential,
+    key: string,
     context: RequestContext,
     nowMs: number,
   ): Promise<Decision> {
     return call(credential, context).then(
       (capability): Decision => {
         if (o.cacheEntries > 0 && o.cacheTtlMs > 0 && capability.budgets.length === 0) {
-          const key = cacheKey(credential);
           if (cache.size >= o.cacheEntries) {
             const oldest = cache.keys().next();
             if (!oldest.done) cache.delete(oldest.value);
@@ -114,14 +114,14 @@ export function createRemoteJudge(o: NormalizedRemote): Judge {
   return {
     judge(credential, context, authenticateOnly) {
       const now = clock();
+      const key = cacheKey(credential);
       if (authenticateOnly) {
         // Nothing to authorize: a genuine token the mint judges "not for this" (403) is
         // authenticated; 401 and 503 still deny.
-        return decided(credential, {}, now).then((d) =>
+        return decided(credential, key, {}, now).then((d) =>
           !d.allowed && HTTP_STATUS[d.code] === 403 ? null : d,
         );
       }
-      const key = cacheKey(credential);
       const hit = o.cacheEntries > 0 ? cache.get(key) : undefined;
       if (hit !== undefined) {
         if (hit.until > now) {
@@ -134,7 +134,7 @@ export function createRemoteJudge(o: NormalizedRemote): Judge {
         }
         cache.delete(key);
       }
-      return decided(credential, context, now);
+      return decided(credential, key, context, now);
     },
     stats() {
       return { cacheEntries: cache.size };
