@@ -6,7 +6,7 @@
  */
 
 import type { Condition, ConditionSummary } from '@chit/token';
-import { NotNarrowerError, summarizeConditions } from '@chit/token';
+import { claimField, NotNarrowerError, summarizeConditions } from '@chit/token';
 
 /**
  * Does resource pattern `outer` match every resource `inner` matches?
@@ -95,14 +95,7 @@ export function assertNarrows(s: ConditionSummary, c: Condition): void {
       // Claims come only from the minter: a holder's claim caveat is a check that must
       // repeat the sealed claim (it narrows nothing), and with no sealed claim it would
       // leave the token unusable.
-      const current =
-        c.type === 'principal'
-          ? s.principal
-          : c.type === 'role'
-            ? s.role
-            : c.type === 'session'
-              ? s.session
-              : s.traceId;
+      const current = s[claimField(c.type)];
       if (current === c.value) fail(c.type);
       if (current !== undefined) failOutside(c.type);
       throw new NotNarrowerError(

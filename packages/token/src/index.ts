@@ -37,6 +37,7 @@ export {
   type ConditionSummary,
   caveat,
   checkTimeBounds,
+  claimField,
   formatCondition,
   parseCondition,
   type ResolveInput,

@@ -16,6 +16,7 @@ export type {
   ViaCondition,
 } from './condition.js';
 export { caveat, formatCondition } from './format.js';
+export { claimField } from './intersect.js';
 export { parseCondition } from './parse.js';
 export { type ResolveInput, resolveCapability } from './resolve.js';
 export { summarizeConditions } from './summary.js';

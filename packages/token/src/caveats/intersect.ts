@@ -128,13 +128,21 @@ function startChain(r: Resolution, n: number): void {
   r.prefixExpiresAt = null;
 }
 
-/** The field of the resolution each claim type fills. */
 const CLAIM_FIELD = {
   principal: 'principal',
   role: 'role',
   session: 'session',
   trace: 'traceId',
 } as const satisfies Record<ClaimCondition['type'], keyof Resolution>;
+
+/**
+ * The field a claim type fills, in a resolution, a capability and a summary alike
+ * (`trace` fills `traceId`).
+ * @example summary[claimField('trace')] // summary.traceId
+ */
+export function claimField(type: ClaimCondition['type']): (typeof CLAIM_FIELD)[typeof type] {
+  return CLAIM_FIELD[type];
+}
 
 // The minter's claim, or a holder's check of it (held until every sealed claim is known).
 function applyClaim(r: Resolution, c: ClaimCondition, index: number): void {
