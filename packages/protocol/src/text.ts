@@ -4,15 +4,12 @@
  * in identifiers, no control character ever reaches the core, a store or a log line.
  * Rejected, never normalised.
  */
+import { hasControlCharacter } from '@chit/token';
 import { z } from 'zod';
 
 // With the `u` flag a surrogate pair is one code point, so `\p{Cs}` matches lone ones only
 // (the same test as `String.prototype.isWellFormed`, which ES2022 typings lack).
 const LONE_SURROGATE = /\p{Cs}/u;
-// C0, DEL, C1 and the two Unicode line/paragraph separators: they split log lines and
-// records, and the token identifier refuses them too.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * Is `text` well formed (no lone UTF-16 surrogate)?
@@ -27,7 +24,7 @@ export function isWellFormedText(text: string): boolean {
  * @example isIdentifierText('s-1') // true; isIdentifierText('a\nb') // false
  */
 export function isIdentifierText(text: string): boolean {
-  return !LONE_SURROGATE.test(text) && !CONTROL.test(text);
+  return !LONE_SURROGATE.test(text) && !hasControlCharacter(text);
 }
 
 function bounded(max: number, min: number, test: (text: string) => boolean, rule: string) {

@@ -39,6 +39,17 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
+ * Does `text` hold a control character (C0, DEL, C1) or a Unicode line/paragraph
+ * separator? The one rule for text that names something (a session, an identifier field):
+ * such characters split log lines and records, so the identifier refuses them and the
+ * HTTP boundary (@chit/protocol) rejects them.
+ * @example hasControlCharacter('a\nb') // true
+ */
+export function hasControlCharacter(text: string): boolean {
+  return CONTROL_RE.test(text);
+}
+
+/**
  * Input of {@link encodeIdentifier}.
  * @example encodeIdentifier({ kid: 'k1', tokenId, issuedAt: 1767225600, session: 's-1' })
  */

@@ -51,7 +51,12 @@ export {
 } from './caveats/index.js';
 export { attenuate, type MintOptions, mint } from './chit.js';
 export * from './errors.js';
-export { decodeIdentifier, encodeIdentifier, type IdentifierInput } from './identifier.js';
+export {
+  decodeIdentifier,
+  encodeIdentifier,
+  hasControlCharacter,
+  type IdentifierInput,
+} from './identifier.js';
 export { LEEWAY_SECONDS, stateLifetime } from './lifetimes.js';
 export { DEFAULT_LIMITS, MAX_BUDGETS } from './limits.js';
 export { MacaroonV2 } from './macaroon.js';
